@@ -1,0 +1,83 @@
+"""The booking application: create_app wires configuration, extensions, features and CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS, INSTANCE, ROOT, check_production
+
+__all__ = ["create_app"]
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    config_name = config_name or os.environ.get("BOOKING_CONFIG", "development")
+    if config_name not in CONFIGS:
+        raise RuntimeError(f"unknown configuration {config_name!r}; use one of {sorted(CONFIGS)}")
+
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(CONFIGS[config_name])
+    if overrides:
+        app.config.update(overrides)
+    if app.config.get("PRODUCTION"):
+        check_production(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_features(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from booking.core import web
+    from booking.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=web.select_locale,
+        default_translation_directories=str(ROOT / "booking" / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+
+    from booking.accounts.services import load_session_user
+
+    login_manager.user_loader(load_session_user)
+
+    web.configure_logging(app)
+    web.register_request_hooks(app)
+    web.register_error_handlers(app)
+    web.register_template_helpers(app)
+
+
+def _register_features(app: Flask) -> None:
+    from booking import models  # noqa: F401 - every model registered with the metadata
+    from booking.accounts.cli import register as register_accounts_cli
+    from booking.accounts.views import bp as accounts_bp
+    from booking.api import bp as api_bp
+    from booking.catalogue.views import bp as catalogue_bp
+    from booking.demo import register as register_demo_cli
+    from booking.extensions import csrf
+    from booking.scheduling.views import bp as scheduling_bp
+
+    app.register_blueprint(catalogue_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(scheduling_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
+
+    register_accounts_cli(app)
+    register_demo_cli(app)

@@ -1,0 +1,1 @@
+"""Organisations, teams, people, roles, log-in and API tokens."""

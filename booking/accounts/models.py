@@ -1,0 +1,144 @@
+"""Organisations, teams, people and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from booking.core.db import UTCDateTime, utcnow
+from booking.core.models import TimestampMixin, choice_check
+from booking.extensions import db
+
+
+class Role(StrEnum):
+    PARTICIPANT = "participant"
+    TEAM_LEADER = "team_leader"
+    ORGANISER = "organiser"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+class EducationLevel(StrEnum):
+    MBO = "mbo"
+    HBO = "hbo"
+    WO = "wo"
+
+
+class Language(StrEnum):
+    NL = "nl"
+    EN = "en"
+
+
+class Organisation(TimestampMixin, db.Model):
+    """A member organisation of the centre (a municipality or a joint arrangement)."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+
+    teams: Mapped[list[Team]] = relationship(
+        back_populates="organisation", order_by="Team.name", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name}>"
+
+
+class Team(TimestampMixin, db.Model):
+    """A team within an organisation; its leaders are its members with the team_leader role."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="teams")
+    members: Mapped[list[User]] = relationship(back_populates="team", order_by="User.name")
+
+    @property
+    def leaders(self) -> list[User]:
+        return [m for m in self.members if m.role == Role.TEAM_LEADER]
+
+    def __repr__(self) -> str:
+        return f"<Team {self.name}>"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        choice_check("role", Role),
+        choice_check("education_level", EducationLevel),
+        choice_check("language", Language),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), nullable=False, default=Role.PARTICIPANT)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
+    education_level: Mapped[str | None] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(2), nullable=False, default=Language.NL)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Raised on log-out and password change: a copied session cookie names the old version.
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    team: Mapped[Team | None] = relationship(back_populates="members")
+
+    # Flask-Login
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    @property
+    def is_organiser(self) -> bool:
+        """Organisers and administrators run the catalogue and see every session."""
+        return self.role in (Role.ORGANISER, Role.ADMIN)
+
+    @property
+    def is_team_leader(self) -> bool:
+        return self.role == Role.TEAM_LEADER
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    prefix: Mapped[str] = mapped_column(String(12), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,253 @@
+"""Rules about people: passwords, log-in sessions, API tokens, creating and updating users."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from booking.accounts.models import (
+    ApiToken,
+    EducationLevel,
+    Language,
+    Organisation,
+    Role,
+    Team,
+    User,
+)
+from booking.core.db import utcnow
+from booking.core.errors import ValidationError, collect
+from booking.extensions import db
+
+_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
+_DUMMY_HASH = _hasher.hash("not-a-real-password-just-for-timing")
+TOKEN_PREFIX = "bk_"
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+# -- e-mail addresses -----------------------------------------------------------------------------
+
+
+def normalise_email(raw: str) -> str:
+    """Validate an address and return it in the one form we store (lower case)."""
+    try:
+        info = validate_email((raw or "").strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(_l("Enter a valid e-mail address."), fields={"email": _l(
+            "Enter a valid e-mail address.")})
+    return info.normalized.lower()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+# -- passwords and log-in sessions --------------------------------------------------------------
+
+
+def password_problem(password: str) -> str | None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        return _l("Use at least %(n)d characters.", n=minimum)
+    if len(password) > 1024:
+        return _l("Use at most 1024 characters.")
+    return None
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password; every existing log-in session of the person ends with it."""
+    problem = password_problem(password)
+    if problem:
+        raise ValidationError(problem, fields={"password": problem})
+    user.password_hash = _hasher.hash(password)
+    user.session_version += 1
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active person with this address and password, or None (in about constant time)."""
+    user = user_by_email(email or "")
+    if user is None or not user.password_hash:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except VerificationError:
+            pass
+        return None
+    try:
+        _hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the id carries the session version, so old cookies stop working."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":", 1))
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version or not user.active:
+        return None
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Log-out: raise the version so that every copy of the session cookie is refused."""
+    user.session_version += 1
+
+
+# -- API tokens ---------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(user: User, name: str = "API") -> tuple[ApiToken, str]:
+    """A new bearer token; the plain text is returned once and never stored."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=(name or "API")[:100], prefix=plain[:10],
+                     token_hash=_token_hash(plain))
+    db.session.add(token)
+    db.session.flush()
+    return token, plain
+
+
+def user_for_token(plain: str) -> User | None:
+    if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _token_hash(plain))
+    )
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        token.last_used_at = now  # written at most every few minutes, not on every call
+    return token.user
+
+
+def revoke_api_token(user: User, token_id: int) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise ValidationError(_l("No such token."))
+    token.revoked_at = token.revoked_at or utcnow()
+
+
+# -- people -------------------------------------------------------------------------------------
+
+
+def organisation_by_name(name: str) -> Organisation | None:
+    return db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == (name or "").strip().lower())
+    )
+
+
+def team_by_name(organisation: Organisation, name: str) -> Team | None:
+    return db.session.scalar(
+        select(Team).where(
+            Team.organisation_id == organisation.id,
+            func.lower(Team.name) == (name or "").strip().lower(),
+        )
+    )
+
+
+def get_or_create_team(organisation: Organisation, name: str) -> Team:
+    team = team_by_name(organisation, name)
+    if team is None:
+        team = Team(organisation=organisation, name=name.strip())
+        db.session.add(team)
+        db.session.flush()
+    return team
+
+
+def check_person(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    organisation: Organisation | None,
+    team: Team | None,
+    education_level: str | None,
+    language: str | None = None,
+) -> str:
+    """Validate a person's data as one set; returns the normalised e-mail address."""
+    errors: dict = {}
+    normalised = ""
+    try:
+        normalised = normalise_email(email)
+    except ValidationError as error:
+        errors["email"] = error.message
+    if not (name or "").strip():
+        errors["name"] = _l("Enter a name.")
+    elif len(name.strip()) > 200:
+        errors["name"] = _l("Use at most 200 characters.")
+    if role not in set(Role):
+        errors["role"] = _l("Choose one of: %(choices)s.", choices=", ".join(Role))
+    if education_level and education_level not in set(EducationLevel):
+        errors["education_level"] = _l(
+            "Choose one of: %(choices)s.", choices=", ".join(EducationLevel)
+        )
+    if language and language not in set(Language):
+        errors["language"] = _l("Choose one of: %(choices)s.", choices=", ".join(Language))
+    if role in (Role.PARTICIPANT, Role.TEAM_LEADER, Role.HR) and organisation is None:
+        errors["organisation"] = _l("This role needs an organisation.")
+    if role == Role.TEAM_LEADER and team is None:
+        errors["team"] = _l("A team leader needs the team they lead.")
+    if team is not None and organisation is not None and team.organisation_id != organisation.id:
+        errors["team"] = _l("The team belongs to another organisation.")
+    collect(errors)
+    return normalised
+
+
+def save_person(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    organisation: Organisation | None,
+    team: Team | None,
+    education_level: str | None,
+    language: str | None = None,
+) -> tuple[User, str]:
+    """Create or update the person with this address. Returns the user and what happened:
+    'created', 'updated' or 'unchanged' (so an import can be run twice safely)."""
+    normalised = check_person(
+        email=email, name=name, role=role, organisation=organisation, team=team,
+        education_level=education_level, language=language,
+    )
+    wanted = {
+        "name": name.strip(),
+        "role": role,
+        "organisation_id": organisation.id if organisation else None,
+        "team_id": team.id if team else None,
+        "education_level": education_level or None,
+    }
+    if language:
+        wanted["language"] = language
+    user = user_by_email(normalised)
+    if user is None:
+        user = User(email=normalised, **wanted)
+        db.session.add(user)
+        db.session.flush()
+        return user, "created"
+    changed = False
+    for key, value in wanted.items():
+        if getattr(user, key) != value:
+            setattr(user, key, value)
+            changed = True
+    if changed:
+        db.session.flush()
+    return user, "updated" if changed else "unchanged"

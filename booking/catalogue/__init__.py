@@ -1,0 +1,1 @@
+"""The catalogue: courses, categories, target groups and search."""

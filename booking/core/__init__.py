@@ -1,0 +1,1 @@
+"""Shared plumbing: database types, errors, time zones, access decorators, logging."""

@@ -1,0 +1,36 @@
+"""Times are stored in UTC and shown in Europe/Amsterdam."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def local(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.astimezone(AMSTERDAM)
+
+
+def from_local(value: datetime) -> datetime:
+    """Interpret a naive wall-clock time (from a form) as Amsterdam time, return UTC.
+
+    In the repeated autumn hour the first (summer time) occurrence is taken; a time in the
+    spring gap does not exist and is moved forward by the gap, as clocks do.
+    """
+    if value.tzinfo is not None:
+        return value.astimezone(UTC)
+    aware = value.replace(tzinfo=AMSTERDAM, fold=0)
+    round_trip = aware.astimezone(UTC).astimezone(AMSTERDAM).replace(tzinfo=None)
+    if round_trip != value:  # inside the spring gap
+        aware = value.replace(tzinfo=AMSTERDAM, fold=1)
+    return aware.astimezone(UTC)
+
+
+def iso_local(value: datetime | None) -> str | None:
+    """ISO 8601 with the Amsterdam offset, as the API answers."""
+    if value is None:
+        return None
+    return value.astimezone(AMSTERDAM).isoformat()

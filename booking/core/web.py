@@ -1,0 +1,163 @@
+"""Request plumbing for pages: request ids in logs, language choice, error pages, filters."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from booking.core.timez import AMSTERDAM
+
+log = logging.getLogger("booking.request")
+
+LANGUAGE_COOKIE = "lang"
+
+
+class JsonLineFormatter(logging.Formatter):
+    """One JSON object per line, with the request id where there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "at": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request_id = getattr(record, "request_id", None)
+        if request_id is None:
+            try:
+                request_id = g.get("request_id")
+            except RuntimeError:
+                request_id = None
+        if request_id:
+            entry["request_id"] = request_id
+        for key in ("method", "path", "status", "ms", "user_id"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(app: Flask) -> None:
+    if app.testing:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLineFormatter())
+    root = logging.getLogger("booking")
+    if not any(isinstance(h.formatter, JsonLineFormatter) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    root.propagate = False
+
+
+def select_locale() -> str:
+    """The person's own choice, else the language cookie, else Dutch."""
+    languages = ("nl", "en")
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    return "nl"
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def start_request():
+        supplied = request.headers.get("X-Request-ID", "")
+        ok = 0 < len(supplied) <= 64 and supplied.replace("-", "").isalnum()
+        g.request_id = supplied if ok else secrets.token_hex(8)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def finish_request(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.path.startswith("/static/"):
+            log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
+                    "user_id": current_user.id if current_user.is_authenticated else None,
+                },
+            )
+        return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    from booking.core.errors import DomainError
+
+    def json_error(status: int, code: str, message: str, fields: dict | None = None):
+        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+        return jsonify(body), status
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        if wants_json():
+            return jsonify({"error": error.to_dict()}), error.status
+        return render_template("errors/error.html", status=error.status, message=error.message), (
+            error.status
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if wants_json():
+            code = (error.name or "error").lower().replace(" ", "_")
+            response = json_error(error.code or 500, code, error.description or error.name)
+            return response
+        return render_template("errors/error.html", status=error.code, message=None), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("unhandled error")
+        from booking.extensions import db
+
+        db.session.rollback()
+        if wants_json():
+            return json_error(500, "internal_error", "Something went wrong on our side.")
+        return render_template("errors/error.html", status=500, message=None), 500
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.template_filter("local_datetime")
+    def local_datetime(value, fmt="EEEE d MMMM yyyy, HH:mm"):
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("local_date")
+    def local_date(value, fmt="EEEE d MMMM yyyy"):
+        return format_date(value.astimezone(AMSTERDAM), fmt) if value else ""
+
+    @app.template_filter("local_time")
+    def local_time(value, fmt="HH:mm"):
+        return format_time(value, fmt) if value else ""
+
+    @app.template_filter("euro")
+    def euro(cents):
+        if cents is None:
+            return ""
+        whole, rest = divmod(int(cents), 100)
+        sep = "," if str(get_locale()) == "nl" else "."
+        return f"€ {whole}{sep}{rest:02d}"
+
+    @app.context_processor
+    def shell_context():
+        return {
+            "current_locale": str(get_locale()),
+            "centre_name": app.config["CENTRE_NAME"],
+        }

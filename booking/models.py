@@ -1,0 +1,13 @@
+"""Imports every feature's models so the metadata (and Alembic) sees all tables."""
+
+from booking.accounts.models import ApiToken, Organisation, Team, User  # noqa: F401
+from booking.catalogue.models import Category, Course, TargetGroup  # noqa: F401
+from booking.core.models import AuditEntry  # noqa: F401
+from booking.scheduling.models import (  # noqa: F401
+    Event,
+    Meeting,
+    Room,
+    Session,
+    SessionSeats,
+    Venue,
+)

@@ -1,0 +1,1 @@
+"""Sessions and their meetings, venues and rooms, events with parallel programmes."""

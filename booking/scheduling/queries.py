@@ -1,0 +1,176 @@
+"""Read-only queries for sessions: who may see which, listings with their places loaded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy.orm import selectinload
+
+from booking.accounts.models import Role
+from booking.core.db import utcnow
+from booking.extensions import db
+from booking.scheduling.models import (
+    Event,
+    Room,
+    SeatMode,
+    Session,
+    SessionMode,
+    SessionSeats,
+    SessionStatus,
+    Venue,
+    Visibility,
+)
+
+
+def visible_to(user):
+    """The SQL condition for sessions this person may see (invariant 7).
+
+    Open sessions are for everyone; a closed session only for its own organisation or team
+    (and that organisation's HR contacts); organisers and administrators see everything.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Session.visibility == Visibility.OPEN
+    if user.is_organiser:
+        return true()
+    clauses = [Session.visibility == Visibility.OPEN]
+    if user.organisation_id:
+        clauses.append(
+            and_(
+                Session.visibility == Visibility.ORGANISATION,
+                Session.organisation_id == user.organisation_id,
+            )
+        )
+        if user.role == Role.HR:
+            clauses.append(
+                and_(
+                    Session.visibility == Visibility.TEAM,
+                    Session.organisation_id == user.organisation_id,
+                )
+            )
+    if user.team_id:
+        clauses.append(and_(Session.visibility == Visibility.TEAM, Session.team_id == user.team_id))
+    return or_(*clauses)
+
+
+def can_see(user, session: Session) -> bool:
+    return bool(
+        db.session.scalar(
+            select(Session.id).where(Session.id == session.id, visible_to(user))
+        )
+    )
+
+
+def _with_details(query):
+    return query.options(
+        selectinload(Session.meetings),
+        selectinload(Session.seats),
+        selectinload(Session.venue),
+        selectinload(Session.room),
+        selectinload(Session.online_venue),
+        selectinload(Session.organisation),
+        selectinload(Session.team),
+    )
+
+
+def upcoming_for_course(course_id: int, user) -> list[Session]:
+    query = (
+        select(Session)
+        .where(
+            Session.course_id == course_id,
+            Session.status == SessionStatus.SCHEDULED,
+            Session.ends_at > utcnow(),
+            visible_to(user),
+        )
+        .order_by(Session.starts_at)
+    )
+    return list(db.session.scalars(_with_details(query)))
+
+
+def session_detail(session_id: int, user) -> Session | None:
+    query = select(Session).where(Session.id == session_id, visible_to(user))
+    query = _with_details(query).options(selectinload(Session.course))
+    return db.session.scalar(query)
+
+
+def list_sessions(
+    user,
+    *,
+    course_id: int | None = None,
+    starts_from: datetime | None = None,
+    starts_to: datetime | None = None,
+    mode: str | None = None,
+    available: bool | None = None,
+    include_cancelled: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Session]:
+    """Sessions for listings and the API; `mode` is a session mode or an attendance mode."""
+    query = select(Session).where(visible_to(user))
+    if not include_cancelled:
+        query = query.where(Session.status == SessionStatus.SCHEDULED)
+    if course_id is not None:
+        query = query.where(Session.course_id == course_id)
+    if starts_from is not None:
+        query = query.where(Session.starts_at >= starts_from)
+    if starts_to is not None:
+        query = query.where(Session.starts_at < starts_to)
+    if mode in set(SessionMode):
+        query = query.where(Session.mode == mode)
+    elif mode in set(SeatMode):
+        query = query.where(
+            exists().where(SessionSeats.session_id == Session.id, SessionSeats.mode == mode)
+        )
+    if available is not None:
+        has_free = exists().where(
+            SessionSeats.session_id == Session.id,
+            SessionSeats.confirmed + SessionSeats.held < SessionSeats.capacity,
+            *( [SessionSeats.mode == mode] if mode in set(SeatMode) else [] ),
+        )
+        query = query.where(has_free if available else ~has_free)
+    query = query.order_by(Session.starts_at, Session.id).limit(limit).offset(offset)
+    return list(db.session.scalars(_with_details(query).options(selectinload(Session.course))))
+
+
+def organiser_sessions(*, upcoming: bool = True) -> list[Session]:
+    now = utcnow()
+    query = select(Session)
+    query = query.where(Session.ends_at > now) if upcoming else query.where(Session.ends_at <= now)
+    query = query.order_by(Session.starts_at if upcoming else Session.starts_at.desc())
+    return list(db.session.scalars(_with_details(query).options(selectinload(Session.course))))
+
+
+def all_venues(kind: str | None = None, active_only: bool = False) -> list[Venue]:
+    query = select(Venue).options(selectinload(Venue.rooms)).order_by(Venue.name)
+    if kind:
+        query = query.where(Venue.kind == kind)
+    if active_only:
+        query = query.where(Venue.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def room_choices() -> list[tuple[Room, Venue]]:
+    query = select(Room, Venue).join(Venue).order_by(Venue.name, Room.name)
+    return list(db.session.execute(query).tuples())
+
+
+def event_programme(slug: str, user) -> tuple[Event | None, list[Session]]:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        return None, []
+    query = (
+        select(Session)
+        .where(Session.event_id == event.id, Session.status == SessionStatus.SCHEDULED,
+               visible_to(user))
+        .order_by(Session.starts_at, Session.id)
+    )
+    return event, list(db.session.scalars(_with_details(query).options(
+        selectinload(Session.course))))
+
+
+def upcoming_events() -> list[Event]:
+    now = utcnow()
+    has_future = exists().where(Session.event_id == Event.id, Session.ends_at > now)
+    return list(db.session.scalars(select(Event).where(has_future).order_by(Event.title)))
+
+

@@ -1,0 +1,97 @@
+"""Configuration classes; every setting can be overridden by an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("BOOKING_INSTANCE_PATH", ROOT / "instance"))
+
+DEV_SECRET_KEY = "dev-only-secret-do-not-use-in-production"  # noqa: S105 - refused in production
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE / 'booking.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+    DISPLAY_TIMEZONE = "Europe/Amsterdam"
+
+    CENTRE_NAME = os.environ.get("CENTRE_NAME", "Talent MVS")
+    CENTRE_EMAIL = os.environ.get("CENTRE_EMAIL", "opleidingen@talentmvs.example.nl")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", CENTRE_EMAIL)
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_DURATION = 0
+    WTF_CSRF_TIME_LIMIT = None
+
+    PASSWORD_MIN_LENGTH = 12
+    PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "20"))
+    PRODUCTION = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = _bool("FLASK_DEBUG", False)
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = "localhost"
+
+
+class ProductionConfig(Config):
+    PRODUCTION = True
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def check_production(settings: dict) -> None:
+    """Refuse to run in production with settings that are only safe on a laptop."""
+    problems = []
+    secret = settings.get("SECRET_KEY") or ""
+    if secret == DEV_SECRET_KEY or len(secret) < 32:
+        problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+    if str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite") and not _bool(
+        "ALLOW_SQLITE_IN_PRODUCTION", False
+    ):
+        problems.append("DATABASE_URL must point at PostgreSQL (or set ALLOW_SQLITE_IN_PRODUCTION=1)")
+    if problems:
+        raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
