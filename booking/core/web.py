@@ -109,6 +109,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        from booking.extensions import db
+
+        db.session.rollback()  # a refused change leaves nothing half-done behind
         if wants_json():
             return jsonify({"error": error.to_dict()}), error.status
         return render_template("errors/error.html", status=error.status, message=error.message), (
