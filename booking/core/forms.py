@@ -1,0 +1,52 @@
+"""Bridges between domain errors and WTForms: a service's field errors land on form fields."""
+
+from __future__ import annotations
+
+from wtforms import Form
+
+from booking.core.errors import DomainError
+
+
+def show_errors(form: Form, error: DomainError, mapping: dict[str, str] | None = None) -> list:
+    """Attach the service's field messages to the form's fields.
+
+    `mapping` turns service keys (`capacity.in_person`, `meetings.0.ends_at`) into form field
+    paths (`in_person_capacity`, `meetings-0-end`). Messages without a field are returned, to be
+    shown above the form, so nothing the service said is lost.
+    """
+    mapping = mapping or {}
+    loose = []
+    fields = error.fields or {}
+    if not fields:
+        return [error.message]
+    for key, message in fields.items():
+        target = _find(form, mapping.get(key, key))
+        if target is None:
+            loose.append(message)
+        else:
+            target.errors = [*list(target.errors or []), str(message)]
+    return loose
+
+
+def _find(form: Form, path: str):
+    """A field by dotted or dashed path: 'meetings.0.ends_at' -> form.meetings[0].ends_at."""
+    parts = path.replace("-", ".").split(".")
+    node = form
+    for part in parts:
+        if part.isdigit():
+            entries = getattr(node, "entries", None)
+            index = int(part)
+            if entries is None or index >= len(entries):
+                return None
+            node = entries[index]
+            node = getattr(node, "form", node)
+        else:
+            candidate = node[part] if hasattr(node, "_fields") and part in node._fields else None
+            if candidate is None:
+                return None
+            node = getattr(candidate, "form", candidate) if part != parts[-1] else candidate
+    if not hasattr(node, "errors") or hasattr(node, "_fields"):
+        return None
+    if isinstance(node.errors, dict):
+        return None
+    return node
