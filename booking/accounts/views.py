@@ -1,3 +1,177 @@
-from flask import Blueprint
+"""Log-in and log-out, language, the account page and the role overviews."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from booking.accounts import queries, services
+from booking.accounts.forms import LanguageForm, LoginForm, PasswordChangeForm, TokenForm
+from booking.accounts.models import Role
+from booking.core.auth import roles_required
+from booking.core.db import utcnow
+from booking.core.errors import ValidationError
+from booking.core.urls import safe_next
+from booking.core.web import LANGUAGE_COOKIE
+from booking.extensions import db, limiter
+from booking.scheduling import queries as sessions
 
 bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("This e-mail address and password do not match."))
+        else:
+            db.session.commit()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next"), url_for("accounts.dashboard")))
+    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.post("/uitloggen")
+@login_required
+def logout():
+    user = current_user._get_current_object()
+    services.end_all_sessions(user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("catalogue.index"))
+
+
+@bp.post("/taal")
+def set_language():
+    """Switch the language; remembered on the person's account and in a cookie."""
+    language = request.form.get("language")
+    if language not in current_app.config["LANGUAGES"]:
+        abort(400)
+    if current_user.is_authenticated:
+        current_user.language = language
+        db.session.commit()
+    response = make_response(redirect(safe_next(request.form.get("next"),
+                                                 url_for("catalogue.index"))))
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    user = current_user._get_current_object()
+    language_form = LanguageForm(prefix="lang", language=user.language)
+    password_form = PasswordChangeForm(prefix="pw")
+    token_form = TokenForm(prefix="token")
+    new_token = None
+    status = 200
+    action = request.form.get("action")
+    if request.method == "POST":
+        if action == "language" and language_form.validate_on_submit():
+            user.language = language_form.language.data
+            db.session.commit()
+            flash(_("Your language has been saved."), "success")
+            return redirect(url_for("accounts.account"))
+        if action == "password" and password_form.validate_on_submit():
+            if services.authenticate(user.email, password_form.current.data) is None:
+                password_form.current.errors.append(_("This is not your current password."))
+            else:
+                try:
+                    services.set_password(user, password_form.new.data)
+                except ValidationError as error:
+                    password_form.new.errors.append(str(error.message))
+                else:
+                    db.session.commit()
+                    login_user(user)  # the new session version; other devices are logged out
+                    flash(_("Your password has been changed. Other devices are logged out."),
+                          "success")
+                    return redirect(url_for("accounts.account"))
+        if action == "token" and token_form.validate_on_submit():
+            _token, new_token = services.create_api_token(user, token_form.name.data)
+            db.session.commit()
+            token_form = TokenForm(prefix="token", formdata=None)
+        if action == "revoke":
+            try:
+                services.revoke_api_token(user, request.form.get("token_id", type=int) or 0)
+            except ValidationError as error:
+                flash(str(error.message), "error")
+            else:
+                db.session.commit()
+                flash(_("The token has been revoked."), "success")
+            return redirect(url_for("accounts.account"))
+        if new_token is None:
+            status = 422
+    return render_template(
+        "accounts/account.html",
+        language_form=language_form,
+        password_form=password_form,
+        token_form=token_form,
+        new_token=new_token,
+        tokens=queries.tokens_of(user.id),
+    ), status
+
+
+@bp.get("/mijn")
+@login_required
+def dashboard():
+    """The start page after log-in; its panels depend on the person's role."""
+    user = current_user._get_current_object()
+    upcoming = sessions.list_sessions(user, starts_from=utcnow(), limit=8)
+    context = {"upcoming": upcoming}
+    if user.role == Role.TEAM_LEADER and user.team_id:
+        context["members"] = queries.team_members(user.team_id)
+    if user.role in (Role.HR,) and user.organisation_id:
+        context["overview"] = queries.organisation_overview(user.organisation_id)
+    return render_template("accounts/dashboard.html", **context)
+
+
+@bp.get("/mijn-team")
+@roles_required(Role.TEAM_LEADER)
+def team():
+    user = current_user._get_current_object()
+    if not user.team_id:
+        abort(404)
+    members = queries.team_members(user.team_id)
+    closed = sessions.team_sessions(user.team_id)
+    return render_template("accounts/team.html", team=user.team, members=members, closed=closed)
+
+
+@bp.get("/organisatie")
+@roles_required(Role.HR, Role.ADMIN)
+def organisation():
+    """HR sees their own organisation only (invariant 7); administrators choose one."""
+    user = current_user._get_current_object()
+    choices = []
+    if user.role == Role.ADMIN:
+        choices = queries.organisations()
+        organisation_id = request.args.get("org", type=int) or (choices[0].id if choices else None)
+    else:
+        organisation_id = user.organisation_id
+    if organisation_id is None:
+        abort(404)
+    overview = queries.organisation_overview(organisation_id)
+    if overview["organisation"] is None:
+        abort(404)
+    return render_template("accounts/organisation.html", choices=choices, **overview)

@@ -158,6 +158,10 @@ def register_template_helpers(app: Flask) -> None:
         sep = "," if str(get_locale()) == "nl" else "."
         return f"€ {whole}{sep}{rest:02d}"
 
+    from booking.core.labels import TEMPLATE_GLOBALS
+
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+
     @app.context_processor
     def shell_context():
         return {

@@ -140,6 +140,17 @@ def organiser_sessions(*, upcoming: bool = True) -> list[Session]:
     return list(db.session.scalars(_with_details(query).options(selectinload(Session.course))))
 
 
+def team_sessions(team_id: int) -> list[Session]:
+    """Closed in-company sessions of one team, coming first."""
+    query = (
+        select(Session)
+        .where(Session.team_id == team_id, Session.visibility == Visibility.TEAM,
+               Session.ends_at > utcnow())
+        .order_by(Session.starts_at)
+    )
+    return list(db.session.scalars(_with_details(query).options(selectinload(Session.course))))
+
+
 def all_venues(kind: str | None = None, active_only: bool = False) -> list[Venue]:
     query = select(Venue).options(selectinload(Venue.rooms)).order_by(Venue.name)
     if kind:

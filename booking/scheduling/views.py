@@ -1,3 +1,219 @@
-from flask import Blueprint
+"""Organisers' pages for sessions; venue pages are in venue_views.py on the same blueprint."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from booking.accounts.models import Organisation, Role, Team
+from booking.catalogue.queries import all_courses
+from booking.core.auth import roles_required
+from booking.core.errors import DomainError
+from booking.core.forms import show_errors
+from booking.core.timez import from_local, local
+from booking.extensions import db
+from booking.scheduling import queries
+from booking.scheduling.forms import SessionForm
+from booking.scheduling.models import Event, Session, VenueKind
+from booking.scheduling.services import (
+    MeetingData,
+    SessionData,
+    data_from_session,
+    schedule_session,
+    update_session,
+)
 
 bp = Blueprint("scheduling", __name__)
+ORGANISERS = (Role.ORGANISER, Role.ADMIN)
+EXTRA_MEETING_ROWS = 2
+
+
+@bp.get("/beheer/sessies")
+@roles_required(*ORGANISERS)
+def manage_sessions():
+    past = request.args.get("verleden") == "1"
+    return render_template("scheduling/manage_sessions.html",
+                           sessions=queries.organiser_sessions(upcoming=not past), past=past)
+
+
+def _choices(form: SessionForm) -> None:
+    blank = [(None, "–")]
+    form.course.choices = [(None, _("Choose…"))] + [(c.id, c.title) for c in all_courses()]
+    form.room.choices = blank + [
+        (room.id, f"{venue.name} – {room.name} ({_('%(n)d places', n=room.capacity)})")
+        for room, venue in queries.room_choices()
+        if venue.active
+    ]
+    form.online_venue.choices = blank + [
+        (venue.id, f"{venue.name} ({venue.provider})")
+        for venue in queries.all_venues(kind=VenueKind.ONLINE, active_only=True)
+    ]
+    organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+    form.organisation.choices = blank + [(o.id, o.name) for o in organisations]
+    teams = db.session.execute(
+        select(Team, Organisation).join(Organisation).order_by(Organisation.name, Team.name)
+    ).tuples()
+    form.team.choices = blank + [(t.id, f"{o.name} – {t.name}") for t, o in teams]
+    events = db.session.scalars(select(Event).order_by(Event.title))
+    form.event.choices = blank + [(e.id, e.title) for e in events]
+
+
+def _fill(form: SessionForm, data: SessionData) -> None:
+    """Put a session's data in the form (times shown in Amsterdam time)."""
+    form.course.data = data.course_id
+    form.mode.data = data.mode
+    form.in_person_capacity.data = data.capacity.get("in_person")
+    form.online_capacity.data = data.capacity.get("online")
+    form.room.data = data.room_id
+    form.online_venue.data = data.online_venue_id
+    for key in ("enrolment_opens_at", "enrolment_closes_at", "cancellation_deadline"):
+        value = getattr(data, key)
+        getattr(form, key).data = local(value).replace(tzinfo=None) if value else None
+    form.min_participants.data = data.min_participants
+    form.visibility.data = data.visibility
+    form.organisation.data = data.organisation_id
+    form.team.data = data.team_id
+    form.promotion.data = data.promotion
+    form.event.data = data.event_id
+    form.notes.data = data.notes
+    while len(form.meetings.entries):
+        form.meetings.pop_entry()
+    for meeting in data.meetings:
+        start, end = local(meeting.starts_at), local(meeting.ends_at)
+        form.meetings.append_entry({"date": start.date(), "start": start.time(),
+                                    "end": end.time()})
+
+
+def _pad_meetings(form: SessionForm) -> None:
+    filled = sum(1 for entry in form.meetings.entries if entry.form.date.data)
+    while len(form.meetings.entries) < max(filled, 1) + EXTRA_MEETING_ROWS:
+        form.meetings.append_entry()
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return from_local(value) if value else None
+
+
+def _read(form: SessionForm) -> tuple[SessionData, dict]:
+    """The form as service input, plus a map from service error keys to form fields."""
+    mapping = {
+        "capacity.in_person": "in_person_capacity",
+        "capacity.online": "online_capacity",
+        "venue_id": "room",
+        "room_id": "room",
+        "online_venue_id": "online_venue",
+        "organisation_id": "organisation",
+        "team_id": "team",
+        "event_id": "event",
+        "course_id": "course",
+        "meetings": "",
+    }
+    meetings = []
+    incomplete = {}
+    for entry in form.meetings.entries:
+        sub = entry.form
+        if not (sub.date.data or sub.start.data or sub.end.data):
+            continue
+        index = len(meetings)
+        if not (sub.date.data and sub.start.data and sub.end.data):
+            incomplete[f"meetings.{index}"] = _("Give the date, the start and the end.")
+            mapping[f"meetings.{index}"] = f"meetings-{entry.id.split('-')[-1]}-date"
+            continue
+        start = from_local(datetime.combine(sub.date.data, sub.start.data))
+        end = from_local(datetime.combine(sub.date.data, sub.end.data))
+        suffix = entry.id.split("-")[-1]
+        mapping[f"meetings.{index}"] = f"meetings-{suffix}-date"
+        mapping[f"meetings.{index}.ends_at"] = f"meetings-{suffix}-end"
+        mapping[f"meetings.{index}.starts_at"] = f"meetings-{suffix}-start"
+        meetings.append(MeetingData(start, end))
+    capacity = {}
+    if form.in_person_capacity.data is not None:
+        capacity["in_person"] = form.in_person_capacity.data
+    if form.online_capacity.data is not None:
+        capacity["online"] = form.online_capacity.data
+    room_id = form.room.data
+    venue_id = None
+    if room_id:
+        from booking.scheduling.models import Room
+
+        room = db.session.get(Room, room_id)
+        venue_id = room.venue_id if room else None
+    data = SessionData(
+        course_id=form.course.data,
+        mode=form.mode.data,
+        capacity=capacity,
+        meetings=meetings,
+        venue_id=venue_id,
+        room_id=room_id,
+        online_venue_id=form.online_venue.data,
+        enrolment_opens_at=_aware(form.enrolment_opens_at.data),
+        enrolment_closes_at=_aware(form.enrolment_closes_at.data),
+        cancellation_deadline=_aware(form.cancellation_deadline.data),
+        min_participants=form.min_participants.data or 0,
+        visibility=form.visibility.data,
+        organisation_id=form.organisation.data,
+        team_id=form.team.data,
+        promotion=form.promotion.data,
+        event_id=form.event.data,
+        notes=form.notes.data or "",
+    )
+    data.extra["incomplete"] = incomplete
+    return data, mapping
+
+
+def _save(session: Session | None):
+    form = SessionForm()
+    _choices(form)
+    problems: list = []
+    if request.method == "GET":
+        if session is not None:
+            _fill(form, data_from_session(session))
+        else:
+            form.course.data = request.args.get("course", type=int)
+    elif form.validate_on_submit():
+        data, mapping = _read(form)
+        try:
+            if data.extra["incomplete"]:
+                from booking.core.errors import ValidationError
+
+                raise ValidationError(next(iter(data.extra["incomplete"].values())),
+                                      fields=data.extra["incomplete"])
+            if session is None:
+                session = schedule_session(data, actor=current_user)
+            else:
+                changes = {k: v for k, v in vars(data).items() if k != "extra"}
+                session = update_session(session.id, changes, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            problems = show_errors(form, error, mapping)
+        else:
+            db.session.commit()
+            flash(_("The session has been saved."), "success")
+            return redirect(url_for("catalogue.course", slug=session.course.slug)
+                            + f"#sessie-{session.id}")
+    _pad_meetings(form)
+    status = 422 if request.method == "POST" else 200
+    return render_template("scheduling/session_form.html", form=form, session=session,
+                           problems=problems), status
+
+
+@bp.route("/beheer/sessies/nieuw", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def new_session():
+    return _save(None)
+
+
+@bp.route("/beheer/sessies/<int:session_id>", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def edit_session(session_id: int):
+    session = db.session.get(Session, session_id)
+    if session is None:
+        abort(404)
+    return _save(session)
+
+
+from booking.scheduling import venue_views  # noqa: E402,F401 - routes on the same blueprint
