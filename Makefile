@@ -24,7 +24,7 @@ install: $(VENV)/.installed translations
 install-dev: $(VENV)/.installed-dev translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d booking/translations
+	$(BIN)/pybabel compile --statistics -d booking/translations
 
 run: install
 	$(FLASK) db upgrade

@@ -40,6 +40,9 @@ def _init_extensions(app: Flask) -> None:
     from booking.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
+    from booking.core.db import configure_engine
+
+    configure_engine(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)

@@ -27,10 +27,22 @@ DEMO_LOGINS = [
     ("beheer@talentmvs.example.nl", "Bea Beheer", Role.ADMIN, None, None, "hbo"),
     ("organisator@talentmvs.example.nl", "Olga Organisator", Role.ORGANISER, None, None, "hbo"),
     ("hr@schiedam.example.nl", "Hanneke de Roo", Role.HR, "Gemeente Schiedam", None, "hbo"),
-    ("teamleider@vlaardingen.example.nl", "Tom Lindeboom", Role.TEAM_LEADER,
-     "Gemeente Vlaardingen", "Openbaar Groen", "mbo"),
-    ("medewerker@schiedam.example.nl", "Mo Bakker", Role.PARTICIPANT, "Gemeente Schiedam",
-     "Afval en Reiniging", "mbo"),
+    (
+        "teamleider@vlaardingen.example.nl",
+        "Tom Lindeboom",
+        Role.TEAM_LEADER,
+        "Gemeente Vlaardingen",
+        "Openbaar Groen",
+        "mbo",
+    ),
+    (
+        "medewerker@schiedam.example.nl",
+        "Mo Bakker",
+        Role.PARTICIPANT,
+        "Gemeente Schiedam",
+        "Afval en Reiniging",
+        "mbo",
+    ),
 ]
 
 TEAMS = {
@@ -39,10 +51,45 @@ TEAMS = {
     "Gemeente Maassluis": ["Algemene Zaken", "Buitendienst", "Vergunningen"],
 }
 
-FIRST = ["Anouk", "Bram", "Chantal", "Daan", "Esra", "Fleur", "Gijs", "Hatice", "Iris", "Jeroen",
-         "Kees", "Lotte", "Mehmet", "Noor", "Priya", "Ruud", "Sanne", "Thijs", "Yara", "Wim"]
-LAST = ["de Vries", "Jansen", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot",
-        "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer"]
+FIRST = [
+    "Anouk",
+    "Bram",
+    "Chantal",
+    "Daan",
+    "Esra",
+    "Fleur",
+    "Gijs",
+    "Hatice",
+    "Iris",
+    "Jeroen",
+    "Kees",
+    "Lotte",
+    "Mehmet",
+    "Noor",
+    "Priya",
+    "Ruud",
+    "Sanne",
+    "Thijs",
+    "Yara",
+    "Wim",
+]
+LAST = [
+    "de Vries",
+    "Jansen",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+]
 LEVELS = ["mbo", "mbo", "hbo", "mbo", "wo", "hbo"]
 
 CATEGORIES = [
@@ -96,9 +143,14 @@ def seed_demo() -> bool:
     for email, name, role, org_name, team_name, level in DEMO_LOGINS:
         organisation = organisations.get(org_name)
         team = accounts.get_or_create_team(organisation, team_name) if team_name else None
-        user, _ = accounts.save_person(email=email, name=name, role=role,
-                                       organisation=organisation, team=team,
-                                       education_level=level)
+        user, _ = accounts.save_person(
+            email=email,
+            name=name,
+            role=role,
+            organisation=organisation,
+            team=team,
+            education_level=level,
+        )
         accounts.set_password(user, DEMO_PASSWORD)
         people.append(user)
     number = 0
@@ -110,7 +162,8 @@ def seed_demo() -> bool:
                 role = Role.TEAM_LEADER if number % 12 == 0 else Role.PARTICIPANT
                 user, _ = accounts.save_person(
                     email=f"{first}.{last.replace(' ', '')}{number}@{domain}".lower(),
-                    name=f"{first} {last}", role=role,
+                    name=f"{first} {last}",
+                    role=role,
                     organisation=organisations[org_name],
                     team=accounts.get_or_create_team(organisations[org_name], team_name),
                     education_level=LEVELS[number % len(LEVELS)],
@@ -129,133 +182,274 @@ def seed_demo() -> bool:
 
 
 def _seed_catalogue(organisations: dict) -> None:
-    centre = create_venue(VenueData(
-        name="Opleidingscentrum Talent MVS", kind="physical", address="Stadserf 12",
-        postcode="3112 DZ", city="Schiedam",
-        directions="Vijf minuten lopen vanaf station Schiedam Centrum; melden bij de receptie.",
-        rooms=[RoomData("Zaal Maas", 24), RoomData("Zaal Schie", 16),
-               RoomData("Trainingsruimte 3", 12)]))
-    theatre = create_venue(VenueData(
-        name="Theater aan de Haven", kind="physical", address="Havenkade 5", postcode="3141 AA",
-        city="Maassluis", directions="Gratis parkeren op het Veerplein.",
-        rooms=[RoomData("Grote zaal", 250), RoomData("Foyer", 40), RoomData("Studio", 30),
-               RoomData("Kleine zaal", 60)]))
-    werf = create_venue(VenueData(
-        name="Gemeentewerf Vlaardingen", kind="physical", address="Industrieweg 20",
-        postcode="3133 EB", city="Vlaardingen",
-        rooms=[RoomData("Kantine", 35)]))
-    teams = create_venue(VenueData(
-        name="Microsoft Teams (Talent MVS)", kind="online", provider="Microsoft Teams",
-        join_url="https://teams.microsoft.com/l/meetup-join/talentmvs-demo"))
-    zoom = create_venue(VenueData(
-        name="Zoom Webinar (Talent MVS)", kind="online", provider="Zoom",
-        join_url="https://zoom.us/j/5550001234"))
+    centre = create_venue(
+        VenueData(
+            name="Opleidingscentrum Talent MVS",
+            kind="physical",
+            address="Stadserf 12",
+            postcode="3112 DZ",
+            city="Schiedam",
+            directions="Vijf minuten lopen vanaf station Schiedam Centrum; melden bij de receptie.",
+            rooms=[
+                RoomData("Zaal Maas", 24),
+                RoomData("Zaal Schie", 16),
+                RoomData("Trainingsruimte 3", 12),
+            ],
+        )
+    )
+    theatre = create_venue(
+        VenueData(
+            name="Theater aan de Haven",
+            kind="physical",
+            address="Havenkade 5",
+            postcode="3141 AA",
+            city="Maassluis",
+            directions="Gratis parkeren op het Veerplein.",
+            rooms=[
+                RoomData("Grote zaal", 250),
+                RoomData("Foyer", 40),
+                RoomData("Studio", 30),
+                RoomData("Kleine zaal", 60),
+            ],
+        )
+    )
+    werf = create_venue(
+        VenueData(
+            name="Gemeentewerf Vlaardingen",
+            kind="physical",
+            address="Industrieweg 20",
+            postcode="3133 EB",
+            city="Vlaardingen",
+            rooms=[RoomData("Kantine", 35)],
+        )
+    )
+    teams = create_venue(
+        VenueData(
+            name="Microsoft Teams (Talent MVS)",
+            kind="online",
+            provider="Microsoft Teams",
+            join_url="https://teams.microsoft.com/l/meetup-join/talentmvs-demo",
+        )
+    )
+    zoom = create_venue(
+        VenueData(
+            name="Zoom Webinar (Talent MVS)",
+            kind="online",
+            provider="Zoom",
+            join_url="https://zoom.us/j/5550001234",
+        )
+    )
 
     def course(title, fmt, category, summary, description, groups, **extra):
-        return create_course(CourseData(title=title, format=fmt, category=category,
-                                        summary=summary, description=description,
-                                        target_groups=groups, **extra))
+        return create_course(
+            CourseData(
+                title=title,
+                format=fmt,
+                category=category,
+                summary=summary,
+                description=description,
+                target_groups=groups,
+                **extra,
+            )
+        )
 
     linkedin = course(
-        "Netwerken met LinkedIn", "workshop", "loopbaan",
+        "Netwerken met LinkedIn",
+        "workshop",
+        "loopbaan",
         "Leer LinkedIn gebruiken om je te profileren, te netwerken en te solliciteren.",
         "In deze workshop werk je aan je eigen profiel, ontdek je hoe je je netwerk binnen en "
         "buiten de gemeenten benut en hoe recruiters zoeken. Neem je laptop mee of doe online "
-        "mee.", ["iedereen", "loopbaankandidaten"])
+        "mee.",
+        ["iedereen", "loopbaankandidaten"],
+    )
     assertive = course(
-        "Assertiviteitstraining", "training", "persoonlijke-effectiviteit",
+        "Assertiviteitstraining",
+        "training",
+        "persoonlijke-effectiviteit",
         "Stevig en vriendelijk blijven bij mondige klanten en lastige situaties.",
         "Twee dagdelen oefenen met een trainingsacteur: grenzen aangeven, nee zeggen en rustig "
         "blijven als het schuurt. Ontwikkeld voor medewerkers met veel publiekscontact, zoals "
-        "zwembad- en baliepersoneel.", ["mbo", "buitendiensten"])
+        "zwembad- en baliepersoneel.",
+        ["mbo", "buitendiensten"],
+    )
     disc = course(
-        "DISC teamtraining", "training", "teamontwikkeling",
+        "DISC teamtraining",
+        "training",
+        "teamontwikkeling",
         "Inzicht in jezelf en je team met het DISC-model.",
         "Een incompany training voor teams: iedereen vult vooraf een DISC-vragenlijst in; in de "
         "training bespreek je de profielen en maak je afspraken over samenwerken.",
-        ["buitendiensten", "teamleiders"], requires_approval=True)
+        ["buitendiensten", "teamleiders"],
+        requires_approval=True,
+    )
     project = course(
-        "Projectassistent", "training", "vakmanschap",
+        "Projectassistent",
+        "training",
+        "vakmanschap",
         "Gecertificeerde opleiding voor administratieve krachten die projecten ondersteunen.",
         "Zes bijeenkomsten over plannen, notuleren, risico's bewaken en rapporteren, afgesloten "
         "met een examen. Geslaagden ontvangen het certificaat Projectassistent.",
-        ["mbo"], certified=True, requires_approval=True, price_cents=89500)
+        ["mbo"],
+        certified=True,
+        requires_approval=True,
+        price_cents=89500,
+    )
     webinar_kramer = course(
-        "Webinar: Werken in verbinding", "webinar", "inspiratie",
+        "Webinar: Werken in verbinding",
+        "webinar",
+        "inspiratie",
         "Een antropologische blik op samenwerken op afstand.",
         "Gastspreker en antropoloog Sanne de Wit vertelt hoe teams een eigen cultuur bouwen, "
-        "ook als iedereen thuiswerkt. Met ruimte voor vragen in de chat.", ["iedereen"],
-        speaker="Sanne de Wit (antropoloog)")
+        "ook als iedereen thuiswerkt. Met ruimte voor vragen in de chat.",
+        ["iedereen"],
+        speaker="Sanne de Wit (antropoloog)",
+    )
     webinar_sport = course(
-        "Webinar: Veerkracht van een topsporter", "webinar", "inspiratie",
+        "Webinar: Veerkracht van een topsporter",
+        "webinar",
+        "inspiratie",
         "Wat je van topsport kunt leren over tegenslag en doorzetten.",
         "Oud-schaatser Ruben Schaatsma deelt hoe hij na blessures terugkwam en wat dat betekent "
-        "voor je loopbaan.", ["iedereen", "loopbaankandidaten"],
-        speaker="Ruben Schaatsma (oud-topsporter)")
+        "voor je loopbaan.",
+        ["iedereen", "loopbaankandidaten"],
+        speaker="Ruben Schaatsma (oud-topsporter)",
+    )
     leren = course(
-        "Leren over leren: (v)mbo-collega's", "webinar", "vakmanschap",
+        "Leren over leren: (v)mbo-collega's",
+        "webinar",
+        "vakmanschap",
         "Voor leer- en ontwikkelcollega's: hoe bereik je medewerkers op (v)mbo-niveau?",
         "Eerste editie van de Leren over leren-sessies. Centraal thema: leren en ontwikkelen "
-        "voor (v)mbo-collega's bij een gemeente of gemeentelijke organisatie.", ["hr"])
+        "voor (v)mbo-collega's bij een gemeente of gemeentelijke organisatie.",
+        ["hr"],
+    )
 
     in_person = {"in_person": 20}
-    schedule_session(SessionData(
-        course_id=linkedin.id, mode="hybrid", capacity={"in_person": 16, "online": 30},
-        meetings=[_at(_day(10, weekday=1), "13:30", "16:30")], venue_id=centre.id,
-        room_id=centre.rooms[1].id, online_venue_id=teams.id,
-        cancellation_deadline=None, min_participants=6))
-    schedule_session(SessionData(
-        course_id=linkedin.id, mode="online", capacity={"online": 40},
-        meetings=[_at(_day(38, weekday=3), "09:30", "12:00")], online_venue_id=teams.id))
-    schedule_session(SessionData(
-        course_id=assertive.id, mode="physical", capacity=in_person,
-        meetings=[_at(_day(17, weekday=0), "09:00", "12:30"),
-                  _at(_day(24, weekday=0), "09:00", "12:30")],
-        venue_id=centre.id, room_id=centre.rooms[0].id, min_participants=8))
+    schedule_session(
+        SessionData(
+            course_id=linkedin.id,
+            mode="hybrid",
+            capacity={"in_person": 16, "online": 30},
+            meetings=[_at(_day(10, weekday=1), "13:30", "16:30")],
+            venue_id=centre.id,
+            room_id=centre.rooms[1].id,
+            online_venue_id=teams.id,
+            cancellation_deadline=None,
+            min_participants=6,
+        )
+    )
+    schedule_session(
+        SessionData(
+            course_id=linkedin.id,
+            mode="online",
+            capacity={"online": 40},
+            meetings=[_at(_day(38, weekday=3), "09:30", "12:00")],
+            online_venue_id=teams.id,
+        )
+    )
+    schedule_session(
+        SessionData(
+            course_id=assertive.id,
+            mode="physical",
+            capacity=in_person,
+            meetings=[
+                _at(_day(17, weekday=0), "09:00", "12:30"),
+                _at(_day(24, weekday=0), "09:00", "12:30"),
+            ],
+            venue_id=centre.id,
+            room_id=centre.rooms[0].id,
+            min_participants=8,
+        )
+    )
     vlaardingen = organisations["Gemeente Vlaardingen"]
     groen = accounts.team_by_name(vlaardingen, "Openbaar Groen")
-    schedule_session(SessionData(
-        course_id=disc.id, mode="physical", capacity={"in_person": 14},
-        meetings=[_at(_day(21, weekday=2), "08:30", "12:00")], venue_id=werf.id,
-        room_id=werf.rooms[0].id, visibility="team", team_id=groen.id,
-        notes="Incompany voor team Openbaar Groen."))
+    schedule_session(
+        SessionData(
+            course_id=disc.id,
+            mode="physical",
+            capacity={"in_person": 14},
+            meetings=[_at(_day(21, weekday=2), "08:30", "12:00")],
+            venue_id=werf.id,
+            room_id=werf.rooms[0].id,
+            visibility="team",
+            team_id=groen.id,
+            notes="Incompany voor team Openbaar Groen.",
+        )
+    )
     project_days = [_at(_day(30 + 7 * week, weekday=3), "09:00", "16:00") for week in range(6)]
-    schedule_session(SessionData(
-        course_id=project.id, mode="physical", capacity={"in_person": 12},
-        meetings=project_days, venue_id=centre.id, room_id=centre.rooms[2].id,
-        min_participants=8))
-    schedule_session(SessionData(
-        course_id=webinar_kramer.id, mode="online", capacity={"online": 250},
-        meetings=[_at(_day(8, weekday=3), "12:00", "13:00")], online_venue_id=zoom.id))
-    schedule_session(SessionData(
-        course_id=webinar_sport.id, mode="online", capacity={"online": 250},
-        meetings=[_at(_day(45, weekday=1), "15:30", "16:30")], online_venue_id=zoom.id))
-    march = date(date.today().year + (1 if date.today() >= date(date.today().year, 3, 1)
-                                      else 0), 3, 23)
-    schedule_session(SessionData(
-        course_id=leren.id, mode="hybrid", capacity={"in_person": 30, "online": 60},
-        meetings=[_at(march, "10:00", "12:30")], venue_id=theatre.id,
-        room_id=theatre.rooms[2].id, online_venue_id=teams.id))
+    schedule_session(
+        SessionData(
+            course_id=project.id,
+            mode="physical",
+            capacity={"in_person": 12},
+            meetings=project_days,
+            venue_id=centre.id,
+            room_id=centre.rooms[2].id,
+            min_participants=8,
+        )
+    )
+    schedule_session(
+        SessionData(
+            course_id=webinar_kramer.id,
+            mode="online",
+            capacity={"online": 250},
+            meetings=[_at(_day(8, weekday=3), "12:00", "13:00")],
+            online_venue_id=zoom.id,
+        )
+    )
+    schedule_session(
+        SessionData(
+            course_id=webinar_sport.id,
+            mode="online",
+            capacity={"online": 250},
+            meetings=[_at(_day(45, weekday=1), "15:30", "16:30")],
+            online_venue_id=zoom.id,
+        )
+    )
+    march = date(
+        date.today().year + (1 if date.today() >= date(date.today().year, 3, 1) else 0), 3, 23
+    )
+    schedule_session(
+        SessionData(
+            course_id=leren.id,
+            mode="hybrid",
+            capacity={"in_person": 30, "online": 60},
+            meetings=[_at(march, "10:00", "12:30")],
+            venue_id=theatre.id,
+            room_id=theatre.rooms[2].id,
+            online_venue_id=teams.id,
+        )
+    )
 
     _seed_event(
-        "Loopbaanfestival", EventKind.FESTIVAL, _day(52, weekday=3), theatre,
+        "Loopbaanfestival",
+        EventKind.FESTIVAL,
+        _day(52, weekday=3),
+        theatre,
         "Een middag vol workshops, loopbaangesprekken en inspiratie voor alle medewerkers van "
         "de drie gemeenten. Kies per ronde één workshop.",
         [
-            [("Loopbaangesprek: jouw volgende stap", "Grote zaal", 60),
-             ("Je talenten in beeld", "Studio", 25), ("Solliciteren bij de overheid", "Foyer",
-                                                      35)],
-            [("Meeloopstage en detachering", "Studio", 25),
-             ("Loopbaangesprek: jouw volgende stap", "Kleine zaal", 40),
-             ("Werken vanuit je kracht", "Foyer", 35)],
+            [
+                ("Loopbaangesprek: jouw volgende stap", "Grote zaal", 60),
+                ("Je talenten in beeld", "Studio", 25),
+                ("Solliciteren bij de overheid", "Foyer", 35),
+            ],
+            [
+                ("Meeloopstage en detachering", "Studio", 25),
+                ("Loopbaangesprek: jouw volgende stap", "Kleine zaal", 40),
+                ("Werken vanuit je kracht", "Foyer", 35),
+            ],
         ],
     )
     _seed_event(
-        "Symposium Samen in beweging", EventKind.SYMPOSIUM, _day(80, weekday=4), theatre,
+        "Symposium Samen in beweging",
+        EventKind.SYMPOSIUM,
+        _day(80, weekday=4),
+        theatre,
         "Jaarlijks symposium over mobiliteit in het openbaar bestuur: netwerken, workshops en "
         "loopbaangesprekken ter plekke.",
-        [[("Mobiliteit in de genen", "Grote zaal", 200), ("In-company leren delen", "Studio",
-                                                          25)]],
+        [[("Mobiliteit in de genen", "Grote zaal", 200), ("In-company leren delen", "Studio", 25)]],
     )
 
 
@@ -263,8 +457,7 @@ def _seed_event(title, kind, day, venue, description, rounds) -> None:
     from booking.catalogue.services import find_category
     from booking.core.text import unique_slug
 
-    event = Event(slug=unique_slug(Event, title), title=title, kind=kind,
-                  description=description)
+    event = Event(slug=unique_slug(Event, title), title=title, kind=kind, description=description)
     db.session.add(event)
     db.session.flush()
     rooms = {room.name: room for room in venue.rooms}
@@ -276,16 +469,28 @@ def _seed_event(title, kind, day, venue, description, rounds) -> None:
         for workshop_title, room_name, places in workshops:
             course = courses.get(workshop_title)
             if course is None:
-                course = create_course(CourseData(
-                    title=workshop_title, format="festival_session", category=category.slug,
-                    summary=f"Workshop tijdens {title}.",
-                    description=f"Onderdeel van het programma van {title}. {description}",
-                    target_groups=["iedereen"]))
+                course = create_course(
+                    CourseData(
+                        title=workshop_title,
+                        format="festival_session",
+                        category=category.slug,
+                        summary=f"Workshop tijdens {title}.",
+                        description=f"Onderdeel van het programma van {title}. {description}",
+                        target_groups=["iedereen"],
+                    )
+                )
                 courses[workshop_title] = course
-            schedule_session(SessionData(
-                course_id=course.id, mode="physical", capacity={"in_person": places},
-                meetings=[meeting], venue_id=venue.id, room_id=rooms[room_name].id,
-                event_id=event.id))
+            schedule_session(
+                SessionData(
+                    course_id=course.id,
+                    mode="physical",
+                    capacity={"in_person": places},
+                    meetings=[meeting],
+                    venue_id=venue.id,
+                    room_id=rooms[room_name].id,
+                    event_id=event.id,
+                )
+            )
 
 
 def register(app: Flask) -> None:

@@ -3,12 +3,15 @@ TEST_DATABASE_URL), emptied after every test, and an app context per test."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import tempfile
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import close_all_sessions
 
@@ -36,9 +39,31 @@ def database_url():
     yield f"sqlite:///{Path(folder) / 'test.sqlite'}"
 
 
+class IsolatedClient(FlaskClient):
+    """Runs every request in a fresh context, as a server would.
+
+    Without this, requests reuse the test's app context, so `g` (Flask-Login's cached user)
+    and the database session leak from one request, and one client, into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        self.preserve_context = False  # a kept context would be popped in another Context
+        if has_app_context():
+            # What the test set up is committed, as it must be for a real client to see it,
+            # and its transaction ends, so that afterwards it reads what the request wrote.
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def make_app(database_url: str, **overrides):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app.test_client_class = IsolatedClient
+    return app
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    app = make_app(database_url)
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -58,7 +83,7 @@ def _clean_database(app):
                 connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             else:
                 for table in tables:
-                    connection.execute(text(f"DELETE FROM {table}"))
+                    connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our tables
 
 
 @pytest.fixture

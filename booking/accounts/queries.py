@@ -24,13 +24,12 @@ def organisation_overview(organisation_id: int) -> dict:
             .order_by(Team.name)
         )
     )
-    levels = dict(
-        db.session.execute(
-            select(func.coalesce(User.education_level, "unknown"), func.count(User.id))
-            .where(User.organisation_id == organisation_id, User.active.is_(True))
-            .group_by(func.coalesce(User.education_level, "unknown"))
-        ).all()
-    )
+    rows = db.session.execute(
+        select(User.education_level, func.count(User.id))
+        .where(User.organisation_id == organisation_id, User.active.is_(True))
+        .group_by(User.education_level)
+    ).all()
+    levels = {level or "unknown": count for level, count in rows}
     without_team = list(
         db.session.scalars(
             select(User)

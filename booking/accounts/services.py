@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import timedelta
@@ -26,9 +27,29 @@ from booking.core.db import utcnow
 from booking.core.errors import ValidationError, collect
 from booking.extensions import db
 
-_hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-_DUMMY_HASH = _hasher.hash("not-a-real-password-just-for-timing")
-TOKEN_PREFIX = "bk_"
+_hashers: dict[tuple, tuple[PasswordHasher, str]] = {}
+
+
+def _argon2() -> tuple[PasswordHasher, str]:
+    """Argon2id, with the library's recommended cost unless the configuration lowers it (tests).
+
+    Returns the hasher and a hash of a dummy password, verified when an address is unknown so
+    that a log-in attempt takes as long whether or not the person exists.
+    """
+    config = current_app.config
+    key = (config.get("ARGON2_TIME_COST"), config.get("ARGON2_MEMORY_COST"))
+    if key not in _hashers:
+        options = {}
+        if key[0]:
+            options["time_cost"] = key[0]
+        if key[1]:
+            options["memory_cost"] = key[1]
+        hasher = PasswordHasher(**options)
+        _hashers[key] = (hasher, hasher.hash("not-a-real-password-just-for-timing"))
+    return _hashers[key]
+
+
+TOKEN_PREFIX = "bk_"  # noqa: S105 - a marker, not a secret
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
@@ -40,8 +61,10 @@ def normalise_email(raw: str) -> str:
     try:
         info = validate_email((raw or "").strip(), check_deliverability=False)
     except EmailNotValidError:
-        raise ValidationError(_l("Enter a valid e-mail address."), fields={"email": _l(
-            "Enter a valid e-mail address.")})
+        raise ValidationError(
+            _l("Enter a valid e-mail address."),
+            fields={"email": _l("Enter a valid e-mail address.")},
+        )
     return info.normalized.lower()
 
 
@@ -66,27 +89,26 @@ def set_password(user: User, password: str) -> None:
     problem = password_problem(password)
     if problem:
         raise ValidationError(problem, fields={"password": problem})
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = _argon2()[0].hash(password)
     user.session_version += 1
 
 
 def authenticate(email: str, password: str) -> User | None:
     """The active person with this address and password, or None (in about constant time)."""
+    hasher, dummy_hash = _argon2()
     user = user_by_email(email or "")
     if user is None or not user.password_hash:
-        try:
-            _hasher.verify(_DUMMY_HASH, password or "")
-        except VerificationError:
-            pass
+        with contextlib.suppress(VerificationError):
+            hasher.verify(dummy_hash, password or "")
         return None
     try:
-        _hasher.verify(user.password_hash, password or "")
+        hasher.verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
         return None
     if not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
     user.last_login_at = utcnow()
     return user
 
@@ -118,8 +140,9 @@ def _token_hash(token: str) -> str:
 def create_api_token(user: User, name: str = "API") -> tuple[ApiToken, str]:
     """A new bearer token; the plain text is returned once and never stored."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=(name or "API")[:100], prefix=plain[:10],
-                     token_hash=_token_hash(plain))
+    token = ApiToken(
+        user=user, name=(name or "API")[:100], prefix=plain[:10], token_hash=_token_hash(plain)
+    )
     db.session.add(token)
     db.session.flush()
     return token, plain
@@ -128,9 +151,7 @@ def create_api_token(user: User, name: str = "API") -> tuple[ApiToken, str]:
 def user_for_token(plain: str) -> User | None:
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _token_hash(plain))
-    )
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(plain)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()
@@ -165,6 +186,10 @@ def team_by_name(organisation: Organisation, name: str) -> Team | None:
 
 
 def get_or_create_team(organisation: Organisation, name: str) -> Team:
+    name = " ".join((name or "").split())
+    if not name or len(name) > 200:
+        message = _l("Use at most 200 characters.") if name else _l("Enter a name.")
+        raise ValidationError(message, fields={"team": message})
     team = team_by_name(organisation, name)
     if team is None:
         team = Team(organisation=organisation, name=name.strip())
@@ -225,8 +250,13 @@ def save_person(
     """Create or update the person with this address. Returns the user and what happened:
     'created', 'updated' or 'unchanged' (so an import can be run twice safely)."""
     normalised = check_person(
-        email=email, name=name, role=role, organisation=organisation, team=team,
-        education_level=education_level, language=language,
+        email=email,
+        name=name,
+        role=role,
+        organisation=organisation,
+        team=team,
+        education_level=education_level,
+        language=language,
     )
     wanted = {
         "name": name.strip(),

@@ -71,10 +71,17 @@ def set_language():
     if current_user.is_authenticated:
         current_user.language = language
         db.session.commit()
-    response = make_response(redirect(safe_next(request.form.get("next"),
-                                                 url_for("catalogue.index"))))
-    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax",
-                        httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    response = make_response(
+        redirect(safe_next(request.form.get("next"), url_for("catalogue.index")))
+    )
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
     return response
 
 
@@ -105,8 +112,10 @@ def account():
                 else:
                     db.session.commit()
                     login_user(user)  # the new session version; other devices are logged out
-                    flash(_("Your password has been changed. Other devices are logged out."),
-                          "success")
+                    flash(
+                        _("Your password has been changed. Other devices are logged out."),
+                        "success",
+                    )
                     return redirect(url_for("accounts.account"))
         if action == "token" and token_form.validate_on_submit():
             _token, new_token = services.create_api_token(user, token_form.name.data)

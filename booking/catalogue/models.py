@@ -56,9 +56,7 @@ course_target_groups = Table(
     "course_target_groups",
     db.metadata,
     Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "target_group_id", ForeignKey("target_groups.id", ondelete="CASCADE"), primary_key=True
-    ),
+    Column("target_group_id", ForeignKey("target_groups.id", ondelete="CASCADE"), primary_key=True),
 )
 
 

@@ -41,7 +41,7 @@ def search_courses(
     q: str | None = None,
     category: str | None = None,
     target_group: str | None = None,
-    format: str | None = None,  # noqa: A002 - the filter is called format in the API
+    format: str | None = None,
     include_unpublished: bool = False,
     page: int = 1,
     per_page: int = 20,
@@ -66,8 +66,7 @@ def search_courses(
             func.coalesce(func.sum(seat_totals.c.free), 0).label("free"),
         )
         .join(seat_totals, seat_totals.c.session_id == Session.id)
-        .where(Session.status == SessionStatus.SCHEDULED, Session.starts_at > now,
-               visible_to(user))
+        .where(Session.status == SessionStatus.SCHEDULED, Session.starts_at > now, visible_to(user))
         .group_by(Session.course_id)
         .subquery()
     )

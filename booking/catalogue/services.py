@@ -34,8 +34,13 @@ def find_category(key: str) -> Category | None:
     if not key:
         return None
     return db.session.scalar(
-        select(Category).where(or_(Category.slug == key, func.lower(Category.name) == key,
-                                   func.lower(Category.name_en) == key))
+        select(Category).where(
+            or_(
+                Category.slug == key,
+                func.lower(Category.name) == key,
+                func.lower(Category.name_en) == key,
+            )
+        )
     )
 
 
@@ -45,8 +50,9 @@ def find_target_groups(keys: list[str]) -> tuple[list[TargetGroup], list[str]]:
     if not wanted:
         return [], []
     rows = db.session.scalars(
-        select(TargetGroup).where(or_(TargetGroup.slug.in_(wanted),
-                                      func.lower(TargetGroup.name).in_(wanted)))
+        select(TargetGroup).where(
+            or_(TargetGroup.slug.in_(wanted), func.lower(TargetGroup.name).in_(wanted))
+        )
     ).all()
     known = {g.slug for g in rows} | {g.name.lower() for g in rows}
     return rows, [k for k in wanted if k not in known]

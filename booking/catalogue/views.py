@@ -56,8 +56,9 @@ def course(slug: str):
     if course is None:
         abort(404)
     upcoming = sessions.upcoming_for_course(course.id, current_user)
-    return render_template("catalogue/course.html", course=course, sessions=upcoming,
-                           locale=str(get_locale()))
+    return render_template(
+        "catalogue/course.html", course=course, sessions=upcoming, locale=str(get_locale())
+    )
 
 
 @bp.get("/evenementen")
@@ -82,15 +83,20 @@ def event(slug: str):
 @bp.get("/beheer/cursussen")
 @roles_required(*ORGANISERS)
 def manage_courses():
-    result = queries.search_courses(current_user, include_unpublished=True, per_page=500,
-                                    q=request.args.get("q"))
+    result = queries.search_courses(
+        current_user, include_unpublished=True, per_page=500, q=request.args.get("q")
+    )
     return render_template("catalogue/manage_courses.html", result=result)
 
 
 def _course_form(course: Course | None = None) -> CourseForm:
     locale = str(get_locale())
-    form = CourseForm(categories=queries.categories(), target_groups=queries.target_groups(),
-                      locale=locale, obj=course)
+    form = CourseForm(
+        categories=queries.categories(),
+        target_groups=queries.target_groups(),
+        locale=locale,
+        obj=course,
+    )
     if course is not None and request.method == "GET":
         form.category.data = course.category.slug
         form.target_groups.data = [g.slug for g in course.target_groups]
@@ -132,8 +138,9 @@ def _save_course(course: Course | None):
             flash(_("The course '%(title)s' has been saved.", title=course.title), "success")
             return redirect(url_for("catalogue.course", slug=course.slug))
     status = 422 if request.method == "POST" else 200
-    return render_template("catalogue/course_form.html", form=form, course=course,
-                           problems=problems), status
+    return render_template(
+        "catalogue/course_form.html", form=form, course=course, problems=problems
+    ), status
 
 
 @bp.route("/beheer/cursussen/nieuw", methods=["GET", "POST"])

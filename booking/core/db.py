@@ -43,16 +43,43 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+def _is_sqlite(dbapi_connection) -> bool:
+    return "sqlite" in type(dbapi_connection).__module__
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """Turn on foreign keys and a busy timeout for SQLite; other drivers are left alone."""
-    module = type(dbapi_connection).__module__
-    if "sqlite" not in module:
+    """SQLite: foreign keys on, wait for a busy database, and let SQLAlchemy own transactions.
+
+    The sqlite3 driver otherwise starts a transaction only at the first write, which breaks
+    savepoints (releasing one would commit) and lets two requests read the same counter
+    before either writes. Turning its own handling off and sending BEGIN IMMEDIATE at the
+    start of every transaction (below) serialises writers, as invariant 1 relies on.
+    """
+    if not _is_sqlite(dbapi_connection):
         return
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        mode = getattr(connection.engine, "sqlite_begin", "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def configure_engine(app) -> None:
+    """Per-app engine settings the event hooks above read."""
+    mode = app.config.get("SQLITE_BEGIN", "IMMEDIATE")
+    if mode not in ("IMMEDIATE", "DEFERRED"):
+        raise RuntimeError("SQLITE_BEGIN must be IMMEDIATE or DEFERRED")
+    with app.app_context():
+        db.engine.sqlite_begin = mode
 
 
 def is_postgres() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import Form
+from wtforms.fields.choices import SelectChoice
 
 from booking.core.errors import DomainError
 
@@ -50,3 +51,8 @@ def _find(form: Form, path: str):
     if isinstance(node.errors, dict):
         return None
     return node
+
+
+def options(pairs, optgroup=None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices; labels may be lazy strings (rendered late)."""
+    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]

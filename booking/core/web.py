@@ -7,7 +7,7 @@ import logging
 import secrets
 import time
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -58,7 +58,13 @@ def configure_logging(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """The person's own choice, else the language cookie, else Dutch."""
+    """The person's own choice, else the language cookie, else Dutch.
+
+    Outside a request (CLI, worker) Dutch too; those callers pick a person's language with
+    flask_babel.force_locale.
+    """
+    if not has_request_context():
+        return "nl"
     languages = ("nl", "en")
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
@@ -93,7 +99,9 @@ def register_request_hooks(app: Flask) -> None:
                     "method": request.method,
                     "path": request.path,
                     "status": response.status_code,
-                    "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
+                    "ms": round(
+                        (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
+                    ),
                     "user_id": current_user.id if current_user.is_authenticated else None,
                 },
             )

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from booking.core.forms import options
 from booking.core.labels import PROMOTION, SESSION_MODES, VISIBILITY
 
 WHOLE_NUMBER = _l("Enter a whole number.")
@@ -32,19 +33,31 @@ def _int_or_none(value):
 class RoomForm(Form):
     id = HiddenField()
     name = StringField(_l("Room"), validators=[Optional(), Length(max=100)])
-    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(
-        min=1, max=10000, message=_l("A room holds at least one person."))])
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10000, message=_l("A room holds at least one person.")),
+        ],
+    )
 
     class Meta:
         csrf = False
 
 
 class VenueForm(FlaskForm):
-    kind = RadioField(_l("Kind of venue"), choices=[("physical", _l("Physical: an address with rooms")),
-                                                    ("online", _l("Online: a meeting service"))],
-                      default="physical", validators=[DataRequired()])
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")),
-                                               Length(max=200)])
+    kind = RadioField(
+        _l("Kind of venue"),
+        choices=options(
+            [
+                ("physical", _l("Physical: an address with rooms")),
+                ("online", _l("Online: a meeting service")),
+            ]
+        ),
+        default="physical",
+        validators=[DataRequired()],
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
     address = StringField(_l("Street and number"), validators=[Optional(), Length(max=200)])
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=10)])
     city = StringField(_l("Town or city"), validators=[Optional(), Length(max=100)])
@@ -64,30 +77,49 @@ class MeetingForm(Form):
 
 
 class SessionForm(FlaskForm):
-    course = SelectField(_l("Course"), coerce=_int_or_none,
-                         validators=[DataRequired(_l("Choose a course."))])
-    mode = RadioField(_l("Form"), choices=list(SESSION_MODES.items()), default="physical",
-                      validators=[DataRequired()])
+    course = SelectField(
+        _l("Course"), coerce=_int_or_none, validators=[DataRequired(_l("Choose a course."))]
+    )
+    mode = RadioField(
+        _l("Form"),
+        choices=options(SESSION_MODES.items()),
+        default="physical",
+        validators=[DataRequired()],
+    )
     in_person_capacity = IntegerField(_l("Places in person"), validators=[Optional()])
     online_capacity = IntegerField(_l("Places online"), validators=[Optional()])
     room = SelectField(_l("Venue and room"), coerce=_int_or_none, validators=[Optional()])
     online_venue = SelectField(_l("Online venue"), coerce=_int_or_none, validators=[Optional()])
     meetings = FieldList(FormField(MeetingForm), min_entries=1)
-    enrolment_opens_at = DateTimeLocalField(_l("Enrolment opens"), format="%Y-%m-%dT%H:%M",
-                                            validators=[Optional()])
-    enrolment_closes_at = DateTimeLocalField(_l("Enrolment closes"), format="%Y-%m-%dT%H:%M",
-                                             validators=[Optional()])
-    cancellation_deadline = DateTimeLocalField(_l("Cancellation deadline"),
-                                               format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    min_participants = IntegerField(_l("Minimum number of participants"), default=0,
-                                    validators=[Optional()])
-    visibility = RadioField(_l("Who may enrol"), choices=list(VISIBILITY.items()),
-                            default="open", validators=[DataRequired()])
-    organisation = SelectField(_l("Organisation (closed session)"), coerce=_int_or_none,
-                               validators=[Optional()])
-    team = SelectField(_l("Team (in-company session)"), coerce=_int_or_none,
-                       validators=[Optional()])
-    promotion = RadioField(_l("When a place frees up"), choices=list(PROMOTION.items()),
-                           default="auto", validators=[DataRequired()])
+    enrolment_opens_at = DateTimeLocalField(
+        _l("Enrolment opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    enrolment_closes_at = DateTimeLocalField(
+        _l("Enrolment closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    cancellation_deadline = DateTimeLocalField(
+        _l("Cancellation deadline"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    min_participants = IntegerField(
+        _l("Minimum number of participants"), default=0, validators=[Optional()]
+    )
+    visibility = RadioField(
+        _l("Who may enrol"),
+        choices=options(VISIBILITY.items()),
+        default="open",
+        validators=[DataRequired()],
+    )
+    organisation = SelectField(
+        _l("Organisation (closed session)"), coerce=_int_or_none, validators=[Optional()]
+    )
+    team = SelectField(
+        _l("Team (in-company session)"), coerce=_int_or_none, validators=[Optional()]
+    )
+    promotion = RadioField(
+        _l("When a place frees up"),
+        choices=options(PROMOTION.items()),
+        default="auto",
+        validators=[DataRequired()],
+    )
     event = SelectField(_l("Part of event"), coerce=_int_or_none, validators=[Optional()])
     notes = TextAreaField(_l("Notes for participants"), validators=[Optional()])

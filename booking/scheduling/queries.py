@@ -55,9 +55,7 @@ def visible_to(user):
 
 def can_see(user, session: Session) -> bool:
     return bool(
-        db.session.scalar(
-            select(Session.id).where(Session.id == session.id, visible_to(user))
-        )
+        db.session.scalar(select(Session.id).where(Session.id == session.id, visible_to(user)))
     )
 
 
@@ -125,7 +123,7 @@ def list_sessions(
         has_free = exists().where(
             SessionSeats.session_id == Session.id,
             SessionSeats.confirmed + SessionSeats.held < SessionSeats.capacity,
-            *( [SessionSeats.mode == mode] if mode in set(SeatMode) else [] ),
+            *([SessionSeats.mode == mode] if mode in set(SeatMode) else []),
         )
         query = query.where(has_free if available else ~has_free)
     query = query.order_by(Session.starts_at, Session.id).limit(limit).offset(offset)
@@ -144,8 +142,11 @@ def team_sessions(team_id: int) -> list[Session]:
     """Closed in-company sessions of one team, coming first."""
     query = (
         select(Session)
-        .where(Session.team_id == team_id, Session.visibility == Visibility.TEAM,
-               Session.ends_at > utcnow())
+        .where(
+            Session.team_id == team_id,
+            Session.visibility == Visibility.TEAM,
+            Session.ends_at > utcnow(),
+        )
         .order_by(Session.starts_at)
     )
     return list(db.session.scalars(_with_details(query).options(selectinload(Session.course))))
@@ -171,17 +172,19 @@ def event_programme(slug: str, user) -> tuple[Event | None, list[Session]]:
         return None, []
     query = (
         select(Session)
-        .where(Session.event_id == event.id, Session.status == SessionStatus.SCHEDULED,
-               visible_to(user))
+        .where(
+            Session.event_id == event.id,
+            Session.status == SessionStatus.SCHEDULED,
+            visible_to(user),
+        )
         .order_by(Session.starts_at, Session.id)
     )
-    return event, list(db.session.scalars(_with_details(query).options(
-        selectinload(Session.course))))
+    return event, list(
+        db.session.scalars(_with_details(query).options(selectinload(Session.course)))
+    )
 
 
 def upcoming_events() -> list[Event]:
     now = utcnow()
     has_future = exists().where(Session.event_id == Event.id, Session.ends_at > now)
     return list(db.session.scalars(select(Event).where(has_future).order_by(Event.title)))
-
-

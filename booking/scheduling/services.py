@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
@@ -118,7 +119,7 @@ def _check_meetings(meetings: list[MeetingData], errors: dict) -> list[MeetingDa
             )
     if any(key.startswith("meetings") for key in errors):
         return []
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in pairwise(ordered):
         if later.starts_at < earlier.ends_at:
             errors["meetings"] = _l("Two meetings of this session overlap.")
             return []
@@ -146,7 +147,9 @@ def _check_capacity(data: SessionData, errors: dict) -> dict[str, int]:
             errors[key] = _l("This session has no places of this kind; choose hybrid.")
     unknown = set(data.capacity or {}) - {m.value for m in SeatMode}
     if unknown:
-        errors["capacity"] = _l("Unknown kind of place: %(names)s.", names=", ".join(sorted(unknown)))
+        errors["capacity"] = _l(
+            "Unknown kind of place: %(names)s.", names=", ".join(sorted(unknown))
+        )
     if offered and len(capacity) == len(offered) and sum(capacity.values()) == 0:
         errors["capacity"] = _l("A session needs at least one place.")
     return capacity
@@ -240,13 +243,13 @@ def _check(data: SessionData, session: Session | None) -> _Checked:
             taken = seats.confirmed + seats.held
             key = f"capacity.{mode}"
             if mode in capacity and capacity[mode] < taken:
-                errors.setdefault(key, _l(
-                    "%(n)d places are taken; the capacity cannot be lower.", n=taken
-                ))
+                errors.setdefault(
+                    key, _l("%(n)d places are taken; the capacity cannot be lower.", n=taken)
+                )
             elif mode not in capacity and taken:
-                errors.setdefault(key, _l(
-                    "%(n)d people have a place of this kind; move them first.", n=taken
-                ))
+                errors.setdefault(
+                    key, _l("%(n)d people have a place of this kind; move them first.", n=taken)
+                )
     collect(errors)
     if room is not None:
         _check_room_free(room, meetings, session)
@@ -369,8 +372,10 @@ def update_session(session_id: int, changes: dict, actor=None) -> Session:
     """Apply a partial change (any SessionData field); the whole result is validated again."""
     session = lock_session(session_id)
     if session.is_cancelled:
-        raise ValidationError(_l("This session has been cancelled and can no longer change."),
-                              code="session_cancelled")
+        raise ValidationError(
+            _l("This session has been cancelled and can no longer change."),
+            code="session_cancelled",
+        )
     data = data_from_session(session)
     unknown = set(changes) - set(SessionData.__dataclass_fields__)
     if unknown:

@@ -29,18 +29,32 @@ def _read(form: VenueForm) -> tuple[VenueData, dict]:
     rooms, mapping = [], {}
     for entry in form.rooms.entries:
         sub = entry.form
-        if not (sub.name.data or sub.capacity.data or sub.capacity.raw_data and
-                sub.capacity.raw_data[0]):
+        if not (
+            sub.name.data
+            or sub.capacity.data
+            or (sub.capacity.raw_data and sub.capacity.raw_data[0])
+        ):
             continue
         suffix = entry.id.split("-")[-1]
         mapping[f"rooms.{len(rooms)}.name"] = f"rooms-{suffix}-name"
         mapping[f"rooms.{len(rooms)}.capacity"] = f"rooms-{suffix}-capacity"
-        rooms.append(RoomData(name=sub.name.data or "", capacity=sub.capacity.data,
-                              id=int(sub.id.data) if (sub.id.data or "").isdigit() else None))
+        rooms.append(
+            RoomData(
+                name=sub.name.data or "",
+                capacity=sub.capacity.data,
+                id=int(sub.id.data) if (sub.id.data or "").isdigit() else None,
+            )
+        )
     data = VenueData(
-        name=form.name.data or "", kind=form.kind.data, address=form.address.data,
-        postcode=form.postcode.data, city=form.city.data, provider=form.provider.data,
-        join_url=form.join_url.data, directions=form.directions.data or "", rooms=rooms,
+        name=form.name.data or "",
+        kind=form.kind.data,
+        address=form.address.data,
+        postcode=form.postcode.data,
+        city=form.city.data,
+        provider=form.provider.data,
+        join_url=form.join_url.data,
+        directions=form.directions.data or "",
+        rooms=rooms,
     )
     return data, mapping
 
@@ -54,8 +68,9 @@ def _save(venue: Venue | None):
         while form.rooms.entries:
             form.rooms.pop_entry()
         for room in venue.rooms:
-            form.rooms.append_entry({"id": str(room.id), "name": room.name,
-                                     "capacity": room.capacity})
+            form.rooms.append_entry(
+                {"id": str(room.id), "name": room.name, "capacity": room.capacity}
+            )
     if request.method == "POST" and form.validate_on_submit():
         data, mapping = _read(form)
         try:
@@ -74,8 +89,9 @@ def _save(venue: Venue | None):
     while len(form.rooms.entries) < filled + EXTRA_ROOM_ROWS:
         form.rooms.append_entry()
     status = 422 if request.method == "POST" else 200
-    return render_template("scheduling/venue_form.html", form=form, venue=venue,
-                           problems=problems), status
+    return render_template(
+        "scheduling/venue_form.html", form=form, venue=venue, problems=problems
+    ), status
 
 
 @bp.route("/beheer/locaties/nieuw", methods=["GET", "POST"])

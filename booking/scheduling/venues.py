@@ -61,9 +61,7 @@ def _check(data: VenueData, venue: Venue | None) -> None:
     elif len(name) > 200:
         errors["name"] = _l("Use at most 200 characters.")
     else:
-        clash = db.session.scalar(
-            select(Venue.id).where(func.lower(Venue.name) == name.lower())
-        )
+        clash = db.session.scalar(select(Venue.id).where(func.lower(Venue.name) == name.lower()))
         if clash is not None and (venue is None or clash != venue.id):
             errors["name"] = _l("Another venue already has this name.")
     if data.kind not in set(VenueKind):
@@ -117,9 +115,10 @@ def create_venue(data: VenueData, actor=None) -> Venue:
 
 def update_venue(venue: Venue, data: VenueData, actor=None) -> Venue:
     if data.kind != venue.kind:
-        raise ValidationError(_l("A venue cannot change between physical and online."),
-                              fields={"kind": _l("A venue cannot change between physical and "
-                                                 "online.")})
+        raise ValidationError(
+            _l("A venue cannot change between physical and online."),
+            fields={"kind": _l("A venue cannot change between physical and online.")},
+        )
     _check(data, venue)
     before = _snapshot(venue)
     _apply(venue, data)
@@ -185,4 +184,6 @@ def _largest_booking(room_id: int) -> int:
 
 def _room_in_use(room_id: int) -> bool:
     """Any session, past or cancelled included, keeps its room for the record."""
-    return db.session.scalar(select(Session.id).where(Session.room_id == room_id).limit(1)) is not None
+    return (
+        db.session.scalar(select(Session.id).where(Session.room_id == room_id).limit(1)) is not None
+    )

@@ -13,7 +13,7 @@ from booking.accounts.models import Organisation, Role, Team
 from booking.catalogue.queries import all_courses
 from booking.core.auth import roles_required
 from booking.core.errors import DomainError
-from booking.core.forms import show_errors
+from booking.core.forms import options, show_errors
 from booking.core.timez import from_local, local
 from booking.extensions import db
 from booking.scheduling import queries
@@ -36,30 +36,34 @@ EXTRA_MEETING_ROWS = 2
 @roles_required(*ORGANISERS)
 def manage_sessions():
     past = request.args.get("verleden") == "1"
-    return render_template("scheduling/manage_sessions.html",
-                           sessions=queries.organiser_sessions(upcoming=not past), past=past)
+    return render_template(
+        "scheduling/manage_sessions.html",
+        sessions=queries.organiser_sessions(upcoming=not past),
+        past=past,
+    )
 
 
 def _choices(form: SessionForm) -> None:
-    blank = [(None, "–")]
-    form.course.choices = [(None, _("Choose…"))] + [(c.id, c.title) for c in all_courses()]
-    form.room.choices = blank + [
-        (room.id, f"{venue.name} – {room.name} ({_('%(n)d places', n=room.capacity)})")
-        for room, venue in queries.room_choices()
-        if venue.active
-    ]
-    form.online_venue.choices = blank + [
+    blank = options([(None, "–")])
+    form.course.choices = options([(None, _("Choose…")), *((c.id, c.title) for c in all_courses())])
+    rooms = blank[:]
+    for room, venue in queries.room_choices():
+        if venue.active:
+            label = f"{room.name} ({_('%(n)d places', n=room.capacity)})"
+            rooms += options([(room.id, label)], optgroup=venue.name)
+    form.room.choices = rooms
+    form.online_venue.choices = blank + options(
         (venue.id, f"{venue.name} ({venue.provider})")
         for venue in queries.all_venues(kind=VenueKind.ONLINE, active_only=True)
-    ]
-    organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
-    form.organisation.choices = blank + [(o.id, o.name) for o in organisations]
+    )
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
+    form.organisation.choices = blank + options((o.id, o.name) for o in organisations)
     teams = db.session.execute(
         select(Team, Organisation).join(Organisation).order_by(Organisation.name, Team.name)
     ).tuples()
-    form.team.choices = blank + [(t.id, f"{o.name} – {t.name}") for t, o in teams]
+    form.team.choices = blank + options((t.id, f"{o.name} – {t.name}") for t, o in teams)
     events = db.session.scalars(select(Event).order_by(Event.title))
-    form.event.choices = blank + [(e.id, e.title) for e in events]
+    form.event.choices = blank + options((e.id, e.title) for e in events)
 
 
 def _fill(form: SessionForm, data: SessionData) -> None:
@@ -84,8 +88,7 @@ def _fill(form: SessionForm, data: SessionData) -> None:
         form.meetings.pop_entry()
     for meeting in data.meetings:
         start, end = local(meeting.starts_at), local(meeting.ends_at)
-        form.meetings.append_entry({"date": start.date(), "start": start.time(),
-                                    "end": end.time()})
+        form.meetings.append_entry({"date": start.date(), "start": start.time(), "end": end.time()})
 
 
 def _pad_meetings(form: SessionForm) -> None:
@@ -180,8 +183,9 @@ def _save(session: Session | None):
             if data.extra["incomplete"]:
                 from booking.core.errors import ValidationError
 
-                raise ValidationError(next(iter(data.extra["incomplete"].values())),
-                                      fields=data.extra["incomplete"])
+                raise ValidationError(
+                    next(iter(data.extra["incomplete"].values())), fields=data.extra["incomplete"]
+                )
             if session is None:
                 session = schedule_session(data, actor=current_user)
             else:
@@ -193,12 +197,14 @@ def _save(session: Session | None):
         else:
             db.session.commit()
             flash(_("The session has been saved."), "success")
-            return redirect(url_for("catalogue.course", slug=session.course.slug)
-                            + f"#sessie-{session.id}")
+            return redirect(
+                url_for("catalogue.course", slug=session.course.slug) + f"#sessie-{session.id}"
+            )
     _pad_meetings(form)
     status = 422 if request.method == "POST" else 200
-    return render_template("scheduling/session_form.html", form=form, session=session,
-                           problems=problems), status
+    return render_template(
+        "scheduling/session_form.html", form=form, session=session, problems=problems
+    ), status
 
 
 @bp.route("/beheer/sessies/nieuw", methods=["GET", "POST"])
