@@ -7,7 +7,7 @@ import logging
 import secrets
 import time
 
-from flask import Flask, g, has_request_context, jsonify, render_template, request
+from flask import Flask, abort, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -74,6 +74,15 @@ def select_locale() -> str:
     return "nl"
 
 
+def _has_nul(req) -> bool:
+    """NUL bytes are refused up front: PostgreSQL cannot store them in text."""
+    if "\x00" in req.path or b"\x00" in req.query_string or b"%00" in req.query_string:
+        return True
+    if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return any("\x00" in value for values in req.form.listvalues() for value in values)
+    return False
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -85,6 +94,8 @@ def register_request_hooks(app: Flask) -> None:
         ok = 0 < len(supplied) <= 64 and supplied.replace("-", "").isalnum()
         g.request_id = supplied if ok else secrets.token_hex(8)
         g.started = time.perf_counter()
+        if _has_nul(request):
+            abort(400, description="Input may not contain NUL characters.")
 
     @app.after_request
     def finish_request(response):

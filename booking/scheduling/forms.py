@@ -18,7 +18,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from booking.core.forms import options
 from booking.core.labels import PROMOTION, SESSION_MODES, VISIBILITY
@@ -33,13 +33,8 @@ def _int_or_none(value):
 class RoomForm(Form):
     id = HiddenField()
     name = StringField(_l("Room"), validators=[Optional(), Length(max=100)])
-    capacity = IntegerField(
-        _l("Capacity"),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=10000, message=_l("A room holds at least one person.")),
-        ],
-    )
+    # Only the type is checked here; the rules (and their messages) live in the service.
+    capacity = IntegerField(_l("Capacity"), validators=[Optional()])
 
     class Meta:
         csrf = False
