@@ -220,3 +220,19 @@ def test_language_choice_is_kept_on_the_account_and_in_a_cookie(client, make, db
     client.delete_cookie("lang", domain="localhost")
     assert 'lang="en"' in client.get("/mijn").get_data(as_text=True)
     assert client.post("/taal", data={"language": "fr"}).status_code == 400
+
+
+def test_account_forms_refuse_bad_input(client, make, db_session):
+    person = make.user()
+    make.login(client, person)
+    response = client.post("/account", data={"action": "language", "lang-language": "fr"})
+    assert response.status_code == 422
+    response = client.post("/account", data={"action": "token", "token-name": ""})
+    assert response.status_code == 422
+    assert "Geef het token een naam." in response.get_data(as_text=True)
+    response = client.post("/account", data={"action": "token", "token-name": "x" * 101})
+    assert response.status_code == 422
+    response = client.post("/account", data={"action": "language", "lang-language": "en"})
+    assert response.status_code == 302
+    db_session.rollback()
+    assert person.language == "en"
