@@ -13,6 +13,8 @@ from booking.core.models import audit
 from booking.core.text import unique_slug
 from booking.extensions import db
 
+MAX_PRICE_CENTS = 10_000_000
+
 
 @dataclass
 class CourseData:
@@ -76,7 +78,9 @@ def _check(data: CourseData) -> tuple[Category | None, list[TargetGroup]]:
     if unknown:
         errors["target_groups"] = _l("Unknown target group: %(names)s.", names=", ".join(unknown))
     if data.price_cents is not None and data.price_cents < 0:
-        errors["price"] = _l("A price cannot be negative.")
+        errors["price_cents"] = _l("A price cannot be negative.")
+    elif data.price_cents is not None and data.price_cents > MAX_PRICE_CENTS:
+        errors["price_cents"] = _l("At most € 100,000.")
     if data.speaker and len(data.speaker) > 200:
         errors["speaker"] = _l("Use at most 200 characters.")
     collect(errors)

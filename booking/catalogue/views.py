@@ -132,7 +132,7 @@ def _save_course(course: Course | None):
                 update_course(course, _course_data(form), actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            problems = show_errors(form, error, {"price": "price"})
+            problems = show_errors(form, error, {"price_cents": "price"})
         else:
             db.session.commit()
             flash(_("The course '%(title)s' has been saved.", title=course.title), "success")

@@ -87,6 +87,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _user_id() -> int | None:
+    """The person behind the request: the API's bearer token (g.api_user) or the cookie."""
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return api_user.id
+    return current_user.id if current_user.is_authenticated else None
+
+
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def start_request():
@@ -113,7 +121,7 @@ def register_request_hooks(app: Flask) -> None:
                     "ms": round(
                         (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
                     ),
-                    "user_id": current_user.id if current_user.is_authenticated else None,
+                    "user_id": _user_id(),
                 },
             )
         return response
@@ -139,11 +147,17 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        headers = {
+            key: value
+            for key, value in error.get_headers()
+            if key.lower() not in ("content-type", "content-length")
+        }
         if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
-            response = json_error(error.code or 500, code, error.description or error.name)
-            return response
-        return render_template("errors/error.html", status=error.code, message=None), error.code
+            body, status = json_error(error.code or 500, code, error.description or error.name)
+            return body, status, headers
+        page = render_template("errors/error.html", status=error.code, message=None)
+        return page, error.code, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -64,6 +64,9 @@ def _check(data: VenueData, venue: Venue | None) -> None:
         clash = db.session.scalar(select(Venue.id).where(func.lower(Venue.name) == name.lower()))
         if clash is not None and (venue is None or clash != venue.id):
             errors["name"] = _l("Another venue already has this name.")
+    for key, limit in (("address", 200), ("postcode", 10), ("city", 100), ("provider", 100)):
+        if len(getattr(data, key) or "") > limit:
+            errors[key] = _l("Use at most %(n)d characters.", n=limit)
     if data.kind not in set(VenueKind):
         errors["kind"] = _l("Choose one of: %(choices)s.", choices=", ".join(VenueKind))
     elif data.kind == VenueKind.PHYSICAL:
@@ -78,6 +81,8 @@ def _check(data: VenueData, venue: Venue | None) -> None:
             room_name = (room.name or "").strip()
             if not room_name:
                 errors[f"rooms.{index}.name"] = _l("Enter the room's name.")
+            elif len(room_name) > 100:
+                errors[f"rooms.{index}.name"] = _l("Use at most %(n)d characters.", n=100)
             elif room_name.lower() in seen:
                 errors[f"rooms.{index}.name"] = _l("Two rooms have the same name.")
             seen.add(room_name.lower())

@@ -49,7 +49,8 @@ def _choices(form: SessionForm) -> None:
     rooms = blank[:]
     for room, venue in queries.room_choices():
         if venue.active:
-            label = f"{room.name} ({_('%(n)d places', n=room.capacity)})"
+            places = _("%(n)d places", n=room.capacity)  # outside the f-string: extractable
+            label = f"{room.name} ({places})"
             rooms += options([(room.id, label)], optgroup=venue.name)
     form.room.choices = rooms
     form.online_venue.choices = blank + options(

@@ -1,0 +1,46 @@
+"""Bearer tokens for the API; the browser's session cookie is deliberately never looked at."""
+
+from __future__ import annotations
+
+from flask import g, request
+
+from booking.accounts.models import User
+from booking.accounts.services import user_for_token
+from booking.api.errors import Unauthorized
+from booking.core.errors import PermissionDenied
+from booking.extensions import db
+
+
+def bearer_user() -> User | None:
+    """The token's owner, or None when no Authorization header was sent (anonymous reading).
+
+    A header that is sent but wrong is a 401 even for reading: a client with a broken token
+    should learn so, not silently see less.
+    """
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized(
+            "Send the token as 'Authorization: Bearer <token>'.", code="invalid_token"
+        )
+    user = user_for_token(token)
+    if user is None:
+        raise Unauthorized(
+            "This token is unknown, revoked, or its account is inactive.", code="invalid_token"
+        )
+    if db.session.dirty:  # last_used_at was touched: keep it, whatever the request does next
+        db.session.commit()
+    g.api_user = user  # for the request log
+    return user
+
+
+def require_organiser(user: User | None) -> User:
+    """Writes are for organisers and administrators (they run the catalogue and schedule)."""
+    if user is None:
+        raise Unauthorized("This needs a bearer token of an organiser or administrator.")
+    if not user.is_organiser:
+        raise PermissionDenied("Only organisers and administrators may do this.")
+    return user

@@ -1,0 +1,171 @@
+"""The OpenAPI 3.1 document, built from the endpoint registry and the pydantic models."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from flask import jsonify
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from booking.api import bp
+from booking.api.registry import ENDPOINTS, Endpoint, api
+from booking.api.schemas import Error
+
+REF = "#/components/schemas/{model}"
+_ERRORS = {
+    400: "Malformed JSON or a body that is not a JSON object.",
+    401: "No or a bad bearer token (see the WWW-Authenticate header).",
+    403: "The token's role may not do this.",
+    404: "No such item (or not visible to the caller).",
+    422: "Invalid input; `fields` names every bad field by dotted path.",
+}
+
+DESCRIPTION = """\
+JSON API of the booking system.
+
+**Authentication**: `Authorization: Bearer <token>` (tokens are made in the web interface or
+with `flask --app booking create-token EMAIL`). Reading works without a token and then shows
+only open sessions; a token that is sent but invalid is a 401. Writing needs the token of an
+organiser or administrator. The browser's session cookie is not accepted.
+
+**Errors**: always `{"error": {"code", "message", "fields"}}` with status 400, 401, 403, 404,
+409 or 422; `fields` maps dotted paths (`meetings.0.starts_at`, `capacity.in_person`) to
+messages.
+
+**Lists**: `{"items": [...], "page", "per_page", "has_more", "total"}`; `page` counts from 1,
+`per_page` is 1-100 (default 20), `total` is null where a list is not counted (sessions).
+
+**Times**: input needs an ISO 8601 offset (`2027-03-23T10:00:00+01:00`, or `Z`); a naive time
+is a 422. Answers give Europe/Amsterdam time with its offset.
+"""
+
+
+def _openapi_path(rule: str) -> str:
+    return bp.url_prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+
+
+def _models() -> list[tuple[type[BaseModel], str]]:
+    wanted: dict[tuple[type[BaseModel], str], None] = {(Error, "serialization"): None}
+    for endpoint in ENDPOINTS:
+        if endpoint.body is not None:
+            wanted[(endpoint.body, "validation")] = None
+        if endpoint.query is not None:
+            wanted[(endpoint.query, "validation")] = None
+        if endpoint.response is not None:
+            wanted[(endpoint.response, "serialization")] = None
+    return list(wanted)
+
+
+def _json(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def _query_schema(schema: dict) -> dict:
+    """A query parameter is absent, never null: drop pydantic's null branch and null default."""
+    schema = {k: v for k, v in schema.items() if k != "title"}
+    if schema.get("default", ...) is None:
+        del schema["default"]
+    options = [o for o in schema.get("anyOf", []) if o != {"type": "null"}]
+    if "anyOf" in schema:
+        del schema["anyOf"]
+        if len(options) == 1:
+            schema.update(options[0])
+        else:
+            schema["anyOf"] = options
+    return schema
+
+
+def _parameters(endpoint: Endpoint, refs: dict, schemas: dict) -> list[dict]:
+    params = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        for name in endpoint.path_params
+    ]
+    if endpoint.query is not None:
+        name = refs[(endpoint.query, "validation")]["$ref"].rsplit("/", 1)[-1]
+        query_schema = schemas[name]
+        for param, schema in query_schema.get("properties", {}).items():
+            schema = _query_schema(schema)
+            description = schema.pop("description", None)
+            item = {"name": param, "in": "query", "required": False, "schema": schema}
+            if description:
+                item["description"] = description
+            params.append(item)
+    return params
+
+
+def _operation(endpoint: Endpoint, refs: dict, schemas: dict) -> dict:
+    operation: dict = {
+        "operationId": endpoint.name.split(".", 1)[-1],
+        "summary": endpoint.summary,
+        "tags": [endpoint.tag],
+        "security": [{"bearer": []}] if endpoint.organiser else [{}, {"bearer": []}],
+    }
+    if endpoint.description:
+        operation["description"] = endpoint.description
+    parameters = _parameters(endpoint, refs, schemas)
+    if parameters:
+        operation["parameters"] = parameters
+    if endpoint.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": _json(refs[(endpoint.body, "validation")]),
+        }
+    success: dict = {"description": "OK" if endpoint.status == 200 else "Created"}
+    if endpoint.response is not None:
+        success["content"] = _json(refs[(endpoint.response, "serialization")])
+    else:
+        success["content"] = _json({"type": "object"})
+    if endpoint.status == 201:
+        success["headers"] = {
+            "Location": {"description": "URL of the new item.", "schema": {"type": "string"}}
+        }
+    responses = {str(endpoint.status): success}
+    codes = [401]
+    if endpoint.body is not None:
+        codes += [400, 422]
+    if endpoint.query is not None:
+        codes.append(422)
+    if endpoint.organiser:
+        codes.append(403)
+    if endpoint.path_params:
+        codes.append(404)
+    error_ref = refs[(Error, "serialization")]
+    for code in sorted(set(codes)):
+        responses[str(code)] = {"description": _ERRORS[code], "content": _json(error_ref)}
+    operation["responses"] = responses
+    return operation
+
+
+@cache
+def document() -> dict:
+    refs, defs = models_json_schema(_models(), ref_template=REF)
+    schemas = defs.get("$defs", {})
+    paths: dict[str, dict] = {}
+    for endpoint in ENDPOINTS:
+        operation = _operation(endpoint, refs, schemas)
+        paths.setdefault(_openapi_path(endpoint.rule), {})[endpoint.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Booking API", "version": "1", "description": DESCRIPTION},
+        "servers": [{"url": "/"}],
+        "tags": [{"name": t} for t in ("courses", "venues", "sessions", "meta")],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token (bk_...).",
+                }
+            },
+        },
+    }
+
+
+@api(bp, "/openapi.json", "GET", summary="This OpenAPI document", tag="meta")
+def openapi_document(user):
+    """Generated from the code: every endpoint, its parameters, bodies and answers."""
+    return jsonify(document())

@@ -1,0 +1,104 @@
+"""One decorator per endpoint: it routes, authenticates, parses, and records what the
+OpenAPI document says about the endpoint, so the document cannot drift from the code."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from pydantic import BaseModel
+
+from booking.api.auth import bearer_user, require_organiser
+from booking.api.errors import json_body, validate
+from booking.api.schemas import MAX_INT
+from booking.core.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    rule: str  # Flask rule relative to the blueprint, e.g. /sessions/<int:session_id>
+    method: str
+    name: str
+    summary: str
+    tag: str
+    description: str = ""
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    organiser: bool = False
+    path_params: tuple[str, ...] = field(default=())
+
+
+ENDPOINTS: list[Endpoint] = []
+_PATH_PARAM = re.compile(r"<int:(\w+)>")
+
+
+def api(
+    bp: Blueprint,
+    rule: str,
+    method: str,
+    *,
+    summary: str,
+    tag: str,
+    response: type[BaseModel] | None = None,
+    body: type[BaseModel] | None = None,
+    body_parser: Callable[[dict], Any] | None = None,
+    query: type[BaseModel] | None = None,
+    status: int = 200,
+    organiser: bool = False,
+    description: str = "",
+):
+    """Register a view. The view gets `user` (None when anonymous), and `body` and/or `query`
+    already validated; it returns a Response (see `reply`)."""
+
+    def decorator(view: Callable[..., Response]) -> Callable[..., Response]:
+        @wraps(view)
+        def wrapped(**path: Any) -> Response:
+            user = bearer_user()
+            if organiser:
+                require_organiser(user)
+            for value in path.values():  # Flask's int converter has no upper bound
+                if isinstance(value, int) and value > MAX_INT:
+                    raise NotFound("No such item.")
+            kwargs: dict[str, Any] = {**path, "user": user}
+            if query is not None:
+                kwargs["query"] = validate(query, request.args.to_dict(flat=True))
+            if body is not None:
+                raw = json_body()
+                kwargs["body"] = body_parser(raw) if body_parser else validate(body, raw)
+            return view(**kwargs)
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapped, methods=[method])
+        ENDPOINTS.append(
+            Endpoint(
+                rule=rule,
+                method=method,
+                name=f"{bp.name}.{view.__name__}",
+                summary=summary,
+                tag=tag,
+                description=description or inspect.cleandoc(view.__doc__ or ""),
+                body=body,
+                query=query,
+                response=response,
+                status=status,
+                organiser=organiser,
+                path_params=tuple(_PATH_PARAM.findall(rule)),
+            )
+        )
+        return wrapped
+
+    return decorator
+
+
+def reply(model: BaseModel, status: int = 200, location: str | None = None) -> Response:
+    response = jsonify(model.model_dump(mode="json"))
+    response.status_code = status
+    if location:
+        response.headers["Location"] = location
+    return response

@@ -1,0 +1,227 @@
+"""Sessions: anyone lists what they may see; organisers schedule and change sessions."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from booking.api import bp
+from booking.api.registry import api, reply
+from booking.api.schemas import PerMode
+from booking.api.session_schemas import (
+    CapacityIn,
+    CourseRef,
+    MeetingOut,
+    OnlinePlaceOut,
+    PlaceOut,
+    Ref,
+    RoomRef,
+    SessionIn,
+    SessionList,
+    SessionOut,
+    SessionPatch,
+    SessionQuery,
+)
+from booking.core.errors import NotFound
+from booking.core.timez import iso_local
+from booking.extensions import db
+from booking.scheduling.models import SEAT_MODES_BY_SESSION_MODE, SeatMode, Session
+from booking.scheduling.queries import list_sessions, session_detail
+from booking.scheduling.services import (
+    MeetingData,
+    SessionData,
+    lock_session,
+    schedule_session,
+    update_session,
+)
+
+# -- answers ------------------------------------------------------------------------------------
+
+
+def _per_mode(value) -> PerMode:
+    return PerMode(in_person=value(SeatMode.IN_PERSON), online=value(SeatMode.ONLINE))
+
+
+def session_out(session: Session, user) -> SessionOut:
+    """Everything is loaded by the query helpers (selectinload): no query per session here."""
+    organiser = user is not None and user.is_organiser
+    venue, room, online = session.venue, session.room, session.online_venue
+    return SessionOut(
+        id=session.id,
+        course_id=session.course_id,
+        course=CourseRef(
+            id=session.course.id, slug=session.course.slug, title=session.course.title
+        ),
+        event_id=session.event_id,
+        mode=session.mode,
+        status=session.status,
+        visibility=session.visibility,
+        organisation=Ref(id=session.organisation.id, name=session.organisation.name)
+        if session.organisation
+        else None,
+        team=Ref(id=session.team.id, name=session.team.name) if session.team else None,
+        starts_at=iso_local(session.starts_at),
+        ends_at=iso_local(session.ends_at),
+        meetings=[
+            MeetingOut(starts_at=iso_local(m.starts_at), ends_at=iso_local(m.ends_at))
+            for m in session.meetings
+        ],
+        capacity=_per_mode(session.capacity),
+        confirmed=_per_mode(session.confirmed),
+        free=_per_mode(session.free),
+        waitlist=PerMode(in_person=0, online=0),  # enrolments and their waitlists come later
+        venue_id=session.venue_id,
+        room_id=session.room_id,
+        online_venue_id=session.online_venue_id,
+        venue=PlaceOut(
+            id=venue.id,
+            name=venue.name,
+            address=venue.address,
+            postcode=venue.postcode,
+            city=venue.city,
+            full_address=venue.full_address,
+            directions=venue.directions,
+        )
+        if venue
+        else None,
+        room=RoomRef(id=room.id, name=room.name, capacity=room.capacity) if room else None,
+        online_venue=OnlinePlaceOut(
+            id=online.id,
+            name=online.name,
+            provider=online.provider,
+            join_url=online.join_url if organiser else None,
+        )
+        if online
+        else None,
+        enrolment_opens_at=iso_local(session.enrolment_opens_at),
+        enrolment_closes_at=iso_local(session.enrolment_closes_at),
+        cancellation_deadline=iso_local(session.cancellation_deadline),
+        min_participants=session.min_participants,
+        promotion=session.promotion,
+        revision=session.revision,
+        cancelled_at=iso_local(session.cancelled_at),
+        notes=session.notes if organiser else None,
+    )
+
+
+def _answer(session_id: int, user, status: int = 200):
+    session = session_detail(session_id, user)
+    if session is None:
+        raise NotFound("No such session.")
+    location = url_for("api.get_session", session_id=session_id) if status == 201 else None
+    return reply(session_out(session, user), status, location=location)
+
+
+# -- input to service data ----------------------------------------------------------------------
+
+
+def _meetings(body: SessionIn | SessionPatch) -> list[MeetingData]:
+    return [MeetingData(m.starts_at, m.ends_at) for m in body.meetings]
+
+
+def _merged_capacity(session: Session, patch: SessionPatch) -> dict[str, int | None]:
+    """Modes left out keep their capacity (if the new mode still offers them)."""
+    mode = patch.mode if "mode" in patch.model_fields_set else session.mode
+    offered = SEAT_MODES_BY_SESSION_MODE.get(mode, ())
+    capacity: dict[str, int | None] = {
+        s.mode: s.capacity for s in session.seats if s.mode in offered
+    }
+    given: CapacityIn = patch.capacity
+    for key in given.model_fields_set:
+        value = getattr(given, key)
+        if value is None:
+            capacity.pop(key, None)
+        else:
+            capacity[key] = value
+    return capacity
+
+
+# -- endpoints ----------------------------------------------------------------------------------
+
+
+@api(
+    bp,
+    "/sessions",
+    "GET",
+    summary="List sessions",
+    tag="sessions",
+    query=SessionQuery,
+    response=SessionList,
+)
+def get_sessions(user, query: SessionQuery):
+    """Scheduled sessions the caller may see (anonymous callers: open sessions only), by start.
+    `total` is null: the list is not counted; follow `has_more`."""
+    rows = list_sessions(
+        user,
+        course_id=query.course,
+        starts_from=query.starts_from,
+        starts_to=query.starts_to,
+        mode=query.mode,
+        available=query.available,
+        limit=query.per_page + 1,
+        offset=query.offset,
+    )
+    return reply(
+        SessionList(
+            items=[session_out(s, user) for s in rows[: query.per_page]],
+            page=query.page,
+            per_page=query.per_page,
+            has_more=len(rows) > query.per_page,
+        )
+    )
+
+
+@api(
+    bp,
+    "/sessions/<int:session_id>",
+    "GET",
+    summary="One session",
+    tag="sessions",
+    response=SessionOut,
+)
+def get_session(user, session_id: int):
+    """A closed session the caller may not see is a 404, as if it did not exist."""
+    return _answer(session_id, user)
+
+
+@api(
+    bp,
+    "/sessions",
+    "POST",
+    summary="Schedule a session",
+    tag="sessions",
+    body=SessionIn,
+    response=SessionOut,
+    status=201,
+    organiser=True,
+)
+def add_session(user, body: SessionIn):
+    """Organisers schedule a session of a course: meetings, places per mode, venue and room."""
+    fields = body.model_dump(exclude={"meetings", "capacity"})
+    data = SessionData(**fields, meetings=_meetings(body), capacity=body.capacity.model_dump())
+    session = schedule_session(data, actor=user)
+    db.session.commit()
+    return _answer(session.id, user, 201)
+
+
+@api(
+    bp,
+    "/sessions/<int:session_id>",
+    "PATCH",
+    summary="Change a session",
+    tag="sessions",
+    body=SessionPatch,
+    response=SessionOut,
+    organiser=True,
+)
+def patch_session(user, session_id: int, body: SessionPatch):
+    """Reschedule, move or resize a session: send only what changes. The result is checked as
+    a whole (room free, room large enough, taken places kept)."""
+    session = lock_session(session_id)  # the same lock update_session takes; read under it
+    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    if "meetings" in changes:
+        changes["meetings"] = _meetings(body)
+    if "capacity" in changes:
+        changes["capacity"] = _merged_capacity(session, body)
+    update_session(session_id, changes, actor=user)
+    db.session.commit()
+    return _answer(session_id, user)
