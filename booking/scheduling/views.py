@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -44,12 +45,12 @@ def manage_sessions():
 
 
 def _choices(form: SessionForm) -> None:
-    blank = options([(None, "–")])
-    form.course.choices = options([(None, _("Choose…")), *((c.id, c.title) for c in all_courses())])
+    blank = options([("", "–")])
+    form.course.choices = options([("", _("Choose…")), *((c.id, c.title) for c in all_courses())])
     rooms = blank[:]
     for room, venue in queries.room_choices():
         if venue.active:
-            places = _("%(n)d places", n=room.capacity)  # outside the f-string: extractable
+            places = ngettext("%(num)d place", "%(num)d places", room.capacity)
             label = f"{room.name} ({places})"
             rooms += options([(room.id, label)], optgroup=venue.name)
     form.room.choices = rooms
