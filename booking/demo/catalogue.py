@@ -1,18 +1,10 @@
-"""Demo data from the seed articles: a regional centre for Schiedam, Vlaardingen and Maassluis.
-
-Dates are relative to today, so a fresh `make run` always shows a catalogue with coming sessions.
-"""
+"""Demo catalogue: categories, target groups, venues, courses, sessions and two events."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import click
-from flask import Flask
-from sqlalchemy import select
-
 from booking.accounts import services as accounts
-from booking.accounts.models import Organisation, Role, User
 from booking.catalogue.models import Category, TargetGroup
 from booking.catalogue.services import CourseData, create_course
 from booking.core.timez import AMSTERDAM
@@ -20,77 +12,6 @@ from booking.extensions import db
 from booking.scheduling.models import Event, EventKind
 from booking.scheduling.services import MeetingData, SessionData, schedule_session
 from booking.scheduling.venues import RoomData, VenueData, create_venue
-
-DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - printed in the README on purpose
-
-DEMO_LOGINS = [
-    ("beheer@talentmvs.example.nl", "Bea Beheer", Role.ADMIN, None, None, "hbo"),
-    ("organisator@talentmvs.example.nl", "Olga Organisator", Role.ORGANISER, None, None, "hbo"),
-    ("hr@schiedam.example.nl", "Hanneke de Roo", Role.HR, "Gemeente Schiedam", None, "hbo"),
-    (
-        "teamleider@vlaardingen.example.nl",
-        "Tom Lindeboom",
-        Role.TEAM_LEADER,
-        "Gemeente Vlaardingen",
-        "Openbaar Groen",
-        "mbo",
-    ),
-    (
-        "medewerker@schiedam.example.nl",
-        "Mo Bakker",
-        Role.PARTICIPANT,
-        "Gemeente Schiedam",
-        "Afval en Reiniging",
-        "mbo",
-    ),
-]
-
-TEAMS = {
-    "Gemeente Schiedam": ["Afval en Reiniging", "Publiekszaken", "Secretariaat"],
-    "Gemeente Vlaardingen": ["Openbaar Groen", "Sportbedrijf", "Financiën"],
-    "Gemeente Maassluis": ["Algemene Zaken", "Buitendienst", "Vergunningen"],
-}
-
-FIRST = [
-    "Anouk",
-    "Bram",
-    "Chantal",
-    "Daan",
-    "Esra",
-    "Fleur",
-    "Gijs",
-    "Hatice",
-    "Iris",
-    "Jeroen",
-    "Kees",
-    "Lotte",
-    "Mehmet",
-    "Noor",
-    "Priya",
-    "Ruud",
-    "Sanne",
-    "Thijs",
-    "Yara",
-    "Wim",
-]
-LAST = [
-    "de Vries",
-    "Jansen",
-    "Visser",
-    "Smit",
-    "Meijer",
-    "de Boer",
-    "Mulder",
-    "de Groot",
-    "Bos",
-    "Vos",
-    "Peters",
-    "Hendriks",
-    "van Leeuwen",
-    "Dekker",
-    "Brouwer",
-]
-LEVELS = ["mbo", "mbo", "hbo", "mbo", "wo", "hbo"]
 
 CATEGORIES = [
     ("loopbaan", "Loopbaan en mobiliteit", "Career and mobility"),
@@ -125,63 +46,18 @@ def _at(day: date, start: str, end: str) -> MeetingData:
     return MeetingData(moment(start), moment(end))
 
 
-def seed_demo() -> bool:
-    """Create the demo data once; returns False when it is already there."""
-    if db.session.scalar(select(User.id).where(User.email == DEMO_LOGINS[0][0])):
-        return False
-
-    organisations = {}
-    for name, teams in TEAMS.items():
-        organisation = Organisation(name=name)
-        db.session.add(organisation)
-        db.session.flush()
-        organisations[name] = organisation
-        for team_name in teams:
-            accounts.get_or_create_team(organisation, team_name)
-
-    people = []
-    for email, name, role, org_name, team_name, level in DEMO_LOGINS:
-        organisation = organisations.get(org_name)
-        team = accounts.get_or_create_team(organisation, team_name) if team_name else None
-        user, _ = accounts.save_person(
-            email=email,
-            name=name,
-            role=role,
-            organisation=organisation,
-            team=team,
-            education_level=level,
-        )
-        accounts.set_password(user, DEMO_PASSWORD)
-        people.append(user)
-    number = 0
-    for org_name, teams in TEAMS.items():
-        domain = org_name.split()[-1].lower() + ".example.nl"
-        for team_name in teams:
-            for _ in range(4):
-                first, last = FIRST[number % len(FIRST)], LAST[(number * 7) % len(LAST)]
-                role = Role.TEAM_LEADER if number % 12 == 0 else Role.PARTICIPANT
-                user, _ = accounts.save_person(
-                    email=f"{first}.{last.replace(' ', '')}{number}@{domain}".lower(),
-                    name=f"{first} {last}",
-                    role=role,
-                    organisation=organisations[org_name],
-                    team=accounts.get_or_create_team(organisations[org_name], team_name),
-                    education_level=LEVELS[number % len(LEVELS)],
-                )
-                accounts.set_password(user, DEMO_PASSWORD)
-                number += 1
-
+def seed_catalogue(organisations: dict) -> None:
+    """Categories and target groups first: the courses name them."""
     for position, (slug, name, name_en) in enumerate(CATEGORIES):
         db.session.add(Category(slug=slug, name=name, name_en=name_en, position=position))
     for slug, name, name_en in TARGET_GROUPS:
         db.session.add(TargetGroup(slug=slug, name=name, name_en=name_en))
     db.session.flush()
 
-    _seed_catalogue(organisations)
-    return True
+    _seed_sessions(organisations)
 
 
-def _seed_catalogue(organisations: dict) -> None:
+def _seed_sessions(organisations: dict) -> None:
     centre = create_venue(
         VenueData(
             name="Opleidingscentrum Talent MVS",
@@ -491,14 +367,3 @@ def _seed_event(title, kind, day, venue, description, rounds) -> None:
                     event_id=event.id,
                 )
             )
-
-
-def register(app: Flask) -> None:
-    @app.cli.command("seed-demo")
-    def seed_demo_command():
-        """Fill an empty database with the demo centre, people and catalogue."""
-        if seed_demo():
-            db.session.commit()
-            click.echo(f"Demo data created. Every demo log-in uses the password {DEMO_PASSWORD}")
-        else:
-            click.echo("Demo data already present; nothing changed.")

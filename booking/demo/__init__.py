@@ -1,0 +1,37 @@
+"""Demo data from the seed articles: a regional centre for Schiedam, Vlaardingen and Maassluis.
+
+Dates are relative to today, so a fresh `make run` always shows a catalogue with coming sessions.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from booking.accounts.models import User
+from booking.demo.catalogue import seed_catalogue
+from booking.demo.people import DEMO_LOGINS, DEMO_PASSWORD, seed_people
+from booking.extensions import db
+
+__all__ = ["DEMO_PASSWORD", "register", "seed_demo"]
+
+
+def seed_demo() -> bool:
+    """Create the demo data once; returns False when it is already there."""
+    if db.session.scalar(select(User.id).where(User.email == DEMO_LOGINS[0][0])):
+        return False
+    organisations = seed_people()
+    seed_catalogue(organisations)
+    return True
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Fill an empty database with the demo centre, people and catalogue."""
+        if seed_demo():
+            db.session.commit()
+            click.echo(f"Demo data created. Every demo log-in uses the password {DEMO_PASSWORD}")
+        else:
+            click.echo("Demo data already present; nothing changed.")
