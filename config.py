@@ -56,6 +56,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     PASSWORD_MIN_LENGTH = 12
+    # A team leader's approval request holds its place this many days before it expires.
+    APPROVAL_EXPIRY_DAYS = int(os.environ.get("APPROVAL_EXPIRY_DAYS", "5"))
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "20"))
     PRODUCTION = False
 

@@ -73,14 +73,20 @@ def _register_features(app: Flask) -> None:
     from booking.api import bp as api_bp
     from booking.catalogue.views import bp as catalogue_bp
     from booking.demo import register as register_demo_cli
+    from booking.enrolment.cli import register as register_enrolment_cli
+    from booking.enrolment.manage_views import bp as enrolment_manage_bp
+    from booking.enrolment.views import bp as enrolment_bp
     from booking.extensions import csrf
     from booking.scheduling.views import bp as scheduling_bp
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(scheduling_bp)
+    app.register_blueprint(enrolment_bp)
+    app.register_blueprint(enrolment_manage_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     register_accounts_cli(app)
     register_demo_cli(app)
+    register_enrolment_cli(app)

@@ -11,3 +11,10 @@ from booking.scheduling.models import (  # noqa: F401
     SessionSeats,
     Venue,
 )
+from booking.enrolment.models import (  # noqa: F401
+    BookedSlot,
+    Enrolment,
+    InCompanyRequest,
+    SeatReservation,
+)
+from booking.notifications.models import OutboxMessage  # noqa: F401

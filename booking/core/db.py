@@ -91,3 +91,42 @@ def for_update(stmt):
     if is_postgres():
         return stmt.with_for_update()
     return stmt
+
+
+# PostgreSQL errors that mean "another transaction got there first; try again":
+# deadlock, serialization failure, unique and exclusion violations of a racing insert.
+RETRYABLE_PGCODES = {"40P01", "40001", "23505", "23P01"}
+
+
+def _retryable(error: Exception) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(error, DBAPIError):
+        return False
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if code in RETRYABLE_PGCODES:
+        return True
+    # SQLite: a busy database after the busy timeout; retrying is safe and usually enough.
+    return "database is locked" in str(error.orig)
+
+
+def atomic(work, *args, attempts: int = 4, **kwargs):
+    """Run `work` and commit, as one transaction; retried when the database says a concurrent
+    transaction won a race (the retry then sees that transaction's result).
+
+    Domain errors are not retried: they roll back and propagate.
+    """
+    import random
+    import time
+
+    for attempt in range(1, attempts + 1):
+        try:
+            result = work(*args, **kwargs)
+            db.session.commit()
+            return result
+        except Exception as error:
+            db.session.rollback()
+            if attempt == attempts or not _retryable(error):
+                raise
+            time.sleep(random.uniform(0.005, 0.03) * attempt)  # noqa: S311 - jitter, not crypto
+    raise AssertionError("unreachable")

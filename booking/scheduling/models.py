@@ -151,6 +151,7 @@ class Session(TimestampMixin, db.Model):
         choice_check("promotion", Promotion),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("min_participants >= 0", name="min_not_negative"),
+        CheckConstraint("offer_hours > 0", name="offer_hours_positive"),
         CheckConstraint(
             "(visibility = 'open')"
             " OR (visibility = 'organisation' AND organisation_id IS NOT NULL)"
@@ -196,6 +197,12 @@ class Session(TimestampMixin, db.Model):
     cancellation_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     min_participants: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     promotion: Mapped[str] = mapped_column(String(10), nullable=False, default=Promotion.AUTO)
+    # How long an offered place is kept (shortened when the session is close).
+    offer_hours: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=48, server_default="48"
+    )
+    # None: as the course says; True/False: this session overrides the course.
+    requires_approval: Mapped[bool | None] = mapped_column(Boolean)
     # Raised on every change of time, place or mode: the iCalendar SEQUENCE of its invites.
     revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -239,6 +246,12 @@ class Session(TimestampMixin, db.Model):
         return seats.free if seats else 0
 
     @property
+    def needs_approval(self) -> bool:
+        if self.requires_approval is not None:
+            return self.requires_approval
+        return bool(self.course.requires_approval)
+
+    @property
     def total_capacity(self) -> int:
         return sum(s.capacity for s in self.seats)
 
@@ -273,8 +286,10 @@ class SessionSeats(db.Model):
     __table_args__ = (
         choice_check("mode", SeatMode),
         CheckConstraint("capacity >= 0", name="capacity_not_negative"),
-        CheckConstraint("confirmed >= 0 AND held >= 0", name="counters_not_negative"),
-        CheckConstraint("confirmed + held <= capacity", name="within_capacity"),
+        CheckConstraint(
+            "confirmed >= 0 AND held >= 0 AND reserved >= 0", name="counters_not_negative"
+        ),
+        CheckConstraint("confirmed + held + reserved <= capacity", name="within_capacity"),
     )
 
     session_id: Mapped[int] = mapped_column(
@@ -283,10 +298,18 @@ class SessionSeats(db.Model):
     mode: Mapped[str] = mapped_column(String(10), primary_key=True)
     capacity: Mapped[int] = mapped_column(Integer, nullable=False)
     confirmed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Places kept for pending approvals and open offers.
     held: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Unused seats of active reservations for one organisation.
+    reserved: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     session: Mapped[Session] = relationship(back_populates="seats")
 
     @property
+    def taken(self) -> int:
+        return self.confirmed + self.held + self.reserved
+
+    @property
     def free(self) -> int:
-        return max(self.capacity - self.confirmed - self.held, 0)
+        """Free for anyone; an organisation's reserved seats are not counted."""
+        return max(self.capacity - self.taken, 0)

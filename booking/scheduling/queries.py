@@ -53,6 +53,21 @@ def visible_to(user):
     return or_(*clauses)
 
 
+def is_visible(session: Session, user) -> bool:
+    """The same rule as `visible_to`, for a session already loaded (no query)."""
+    if session.visibility == Visibility.OPEN:
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_organiser:
+        return True
+    if session.visibility == Visibility.ORGANISATION:
+        return user.organisation_id is not None and user.organisation_id == session.organisation_id
+    if user.role == Role.HR and user.organisation_id == session.organisation_id:
+        return True
+    return user.team_id is not None and user.team_id == session.team_id
+
+
 def can_see(user, session: Session) -> bool:
     return bool(
         db.session.scalar(select(Session.id).where(Session.id == session.id, visible_to(user)))

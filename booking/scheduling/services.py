@@ -240,7 +240,7 @@ def _check(data: SessionData, session: Session | None) -> _Checked:
         errors["event_id"] = _l("Choose an existing event.")
     if session is not None:
         for mode, seats in ((s.mode, s) for s in session.seats):
-            taken = seats.confirmed + seats.held
+            taken = seats.taken
             key = f"capacity.{mode}"
             if mode in capacity and capacity[mode] < taken:
                 errors.setdefault(
@@ -388,13 +388,20 @@ def update_session(session_id: int, changes: dict, actor=None) -> Session:
     checked = _check(data, session)
     _apply(session, data, checked)
     after = snapshot(session)
-    invite_changed = before["meetings"] != after["meetings"] or any(
-        before[key] != after[key] for key in INVITE_FIELDS
-    )
-    if invite_changed:
+    times_changed = before["meetings"] != after["meetings"]
+    place_changed = any(before[key] != after[key] for key in INVITE_FIELDS)
+    if times_changed or place_changed:
         session.revision += 1
         after["revision"] = session.revision
     db.session.flush()
     if before != after:
         audit(actor, "session.updated", session, before=before, after=after)
+        from booking.enrolment.organiser import session_changed  # enrolment builds on us
+
+        session_changed(
+            session,
+            times=times_changed,
+            place=place_changed,
+            capacity=before["capacity"] != after["capacity"],
+        )
     return session

@@ -1,0 +1,1 @@
+"""Enrolments, waitlists, offers, approvals, team bookings and reservations: who gets a place."""

@@ -1,0 +1,368 @@
+"""Who gets a place: enrol, cancel, offers, approvals, mode moves, team bookings.
+
+Each function is one unit of work inside the caller's transaction (callers commit, through
+`booking.core.db.atomic`, which retries when a concurrent transaction won a race). Each locks
+the session first (`places.lock_session`), then decides, then changes counters and writes the
+messages it owes people to the outbox, all in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, select
+
+from booking.accounts.models import Role, User
+from booking.core.db import utcnow
+from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from booking.core.labels import SEAT_MODES, label
+from booking.core.models import audit
+from booking.enrolment import places
+from booking.enrolment.models import ACTIVE, Enrolment, EnrolmentStatus
+from booking.extensions import db
+from booking.notifications.models import MessageKind
+from booking.notifications.services import queue
+from booking.scheduling.models import SeatMode, Session, SessionStatus
+from booking.scheduling.queries import is_visible
+
+S = EnrolmentStatus
+
+
+@dataclass
+class EnrolOutcome:
+    enrolment: Enrolment
+    created: bool
+    position: int | None = None
+
+
+@dataclass
+class CancelOutcome:
+    enrolment: Enrolment
+    promoted: list[Enrolment] = field(default_factory=list)
+
+
+# -- who may act for whom -----------------------------------------------------------------------
+
+
+def leads(actor: User, person: User) -> bool:
+    return (
+        actor.role == Role.TEAM_LEADER
+        and actor.team_id is not None
+        and actor.team_id == person.team_id
+    )
+
+
+def may_act_for(actor: User, person: User) -> bool:
+    return actor.id == person.id or actor.is_organiser or leads(actor, person)
+
+
+def _check_open(session: Session, actor: User, now: datetime) -> None:
+    if session.status != SessionStatus.SCHEDULED:
+        raise Conflict(_l("This session has been cancelled."), code="session_cancelled")
+    if now >= session.starts_at:
+        raise Conflict(_l("This session has already started."), code="session_started")
+    if actor.is_organiser:
+        return  # organisers may add people outside the enrolment window
+    if session.enrolment_opens_at and now < session.enrolment_opens_at:
+        raise Conflict(_l("Enrolment has not opened yet."), code="enrolment_not_open")
+    if session.enrolment_closes_at and now > session.enrolment_closes_at:
+        raise Conflict(_l("Enrolment for this session has closed."), code="enrolment_closed")
+
+
+def _choose_mode(session: Session, mode: str | None) -> str:
+    offered = session.seat_modes
+    if mode is None:
+        if len(offered) == 1:
+            return offered[0]
+        message = _l("Choose in person or online.")
+        raise ValidationError(message, code="mode_required", fields={"mode": message})
+    if mode not in offered:
+        message = _l("This session has no places %(mode)s.", mode=label(SEAT_MODES, mode))
+        raise ValidationError(message, code="mode_not_offered", fields={"mode": message})
+    return mode
+
+
+def _lock_person_and_existing(session_id: int, user_id: int) -> tuple[User, Enrolment | None]:
+    """The person's row locked, and their active enrolment in the session, in one query."""
+    query = (
+        select(User, Enrolment)
+        .outerjoin(
+            Enrolment,
+            and_(
+                Enrolment.user_id == User.id,
+                Enrolment.session_id == session_id,
+                Enrolment.status.in_(ACTIVE),
+            ),
+        )
+        .where(User.id == user_id)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(of=User)
+    row = db.session.execute(query).first()
+    if row is None:
+        raise NotFound(_l("No such person."), code="person_not_found")
+    return row[0], row[1]
+
+
+def _clash_error(found) -> Conflict:
+    from booking.catalogue.models import Course
+
+    title = db.session.get(Course, found.course_id).title
+    return Conflict(
+        _l("You already have a place in '%(course)s' at that time.", course=title),
+        code="clash",
+        fields={"session_id": str(found.id)},
+    )
+
+
+# -- enrol --------------------------------------------------------------------------------------
+
+
+def enrol(
+    session_id: int,
+    participant: User,
+    *,
+    actor: User,
+    mode: str | None = None,
+    accept_online: bool = False,
+    override_reason: str | None = None,
+    now: datetime | None = None,
+) -> EnrolOutcome:
+    """A place if one is free (or a held place pending approval), else the waitlist.
+
+    A repeat of the same request returns the existing enrolment (created=False): a double
+    submit never makes a second place (invariant 2).
+    """
+    now = now or utcnow()
+    session = places.lock_session(session_id)
+    if not may_act_for(actor, participant):
+        raise PermissionDenied(_l("You may not enrol this person."))
+    if not is_visible(session, participant) and not actor.is_organiser:
+        raise NotFound(_l("No such session."), code="session_not_found")
+    if override_reason and not actor.is_organiser:
+        raise PermissionDenied(_l("Only organisers may allow overlapping places."))
+    _check_open(session, actor, now)
+    mode = _choose_mode(session, mode)
+    person, existing = _lock_person_and_existing(session.id, participant.id)
+    if existing is not None:
+        return EnrolOutcome(existing, created=False, position=places.position(existing))
+
+    enrolment = Enrolment(
+        session=session, user=person, mode=mode, booked_by_id=actor.id,
+        needs_approval=session.needs_approval and actor.id == person.id and not actor.is_organiser,
+        override_reason=(override_reason or "").strip() or None,
+    )
+    with db.session.no_autoflush:  # the row is written once its status is decided
+        db.session.add(enrolment)
+        outcome = _decide_place(session, enrolment, accept_online, now)
+    if outcome is not None:
+        return outcome
+    if enrolment.override_reason:
+        audit(actor, "enrolment.overlap_allowed", enrolment,
+              after={"reason": enrolment.override_reason})
+    return EnrolOutcome(enrolment, created=True, position=places.position(enrolment))
+
+
+def _decide_place(session: Session, enrolment: Enrolment, accept_online: bool, now: datetime):
+    """Place, place online while waiting for in person, or queue; returns the outcome when
+    queued (the caller finishes the placed cases)."""
+    mode, person = enrolment.mode, enrolment.user
+    reservation = places.active_reservation(session, person.organisation_id, mode, now)
+    if places.can_place(session, mode, reservation):
+        _place(session, enrolment, reservation, now)
+        return None
+    if accept_online and mode == SeatMode.IN_PERSON and places.can_place(
+        session, SeatMode.ONLINE, None
+    ):
+        # Full in person, free online: take the online place now, keep waiting for in person.
+        enrolment.mode = SeatMode.ONLINE
+        _place(session, enrolment, None, now)
+        if enrolment.status == S.CONFIRMED:  # a pending request waits for one decision only
+            enrolment.waiting_for, enrolment.queued_at = SeatMode.IN_PERSON, now
+        return None
+    enrolment.status, enrolment.queued_at = S.WAITLISTED, now
+    db.session.flush()
+    at = places.position(enrolment)
+    queue(person, MessageKind.WAITLISTED, session=session, enrolment=enrolment, position=at)
+    return EnrolOutcome(enrolment, created=True, position=at)
+
+
+def _place(session: Session, enrolment: Enrolment, reservation, now: datetime) -> None:
+    if not enrolment.override_reason:
+        found = places.clash(enrolment.user_id, session.id)
+        if found is not None:
+            raise _clash_error(found)
+    person = enrolment.user
+    if enrolment.needs_approval:
+        places.take_seat(session, enrolment, S.PENDING_APPROVAL, reservation)
+        enrolment.approval_expires_at = places.approval_deadline(now)
+        places.add_slots(enrolment, overridden=bool(enrolment.override_reason))
+        places.request_approval(session, enrolment)
+        return
+    places.take_seat(session, enrolment, S.CONFIRMED, reservation)
+    enrolment.confirmed_at = now
+    places.add_slots(enrolment, overridden=bool(enrolment.override_reason))
+    queue(person, MessageKind.ENROLMENT_CONFIRMED, session=session, enrolment=enrolment)
+
+
+# -- cancel -------------------------------------------------------------------------------------
+
+
+def _lock_enrolment(enrolment_id: int) -> tuple[Session, Enrolment]:
+    session_id = db.session.scalar(select(Enrolment.session_id).where(Enrolment.id == enrolment_id))
+    if session_id is None:
+        raise NotFound(_l("No such enrolment."), code="enrolment_not_found")
+    session = places.lock_session(session_id)
+    enrolment = db.session.scalar(
+        select(Enrolment)
+        .where(Enrolment.id == enrolment_id)
+        .execution_options(populate_existing=True)
+    )
+    return session, enrolment
+
+
+def cancel(
+    enrolment_id: int, *, actor: User, reason: str | None = None, now: datetime | None = None
+) -> CancelOutcome:
+    """Cancel a place, a pending request or a waitlist position; the freed place goes to the
+    next in line in the same transaction. After the cancellation deadline only a team leader
+    or organiser can cancel a confirmed place, and it is recorded as late."""
+    now = now or utcnow()
+    session, enrolment = _lock_enrolment(enrolment_id)
+    person = enrolment.user
+    if not may_act_for(actor, person):
+        raise PermissionDenied(_l("You may not cancel this enrolment."))
+    if not enrolment.is_active:
+        return CancelOutcome(enrolment)  # already over: saying so twice changes nothing
+    deadline = session.cancellation_deadline or session.starts_at
+    if enrolment.status == S.CONFIRMED and now > deadline:
+        if actor.id == person.id and not actor.is_organiser and not leads(actor, person):
+            raise PermissionDenied(
+                _l("The cancellation deadline has passed; ask your team leader or the "
+                   "organiser to cancel."),
+                code="deadline_passed",
+            )
+        enrolment.late_cancel = True
+    places.end_place(session, enrolment, S.CANCELLED, now)
+    enrolment.cancelled_at, enrolment.cancelled_by_id = now, actor.id
+    enrolment.cancel_reason = (reason or "").strip() or None
+    queue(person, MessageKind.CANCELLED, session=session, enrolment=enrolment,
+          by_self=actor.id == person.id, late=enrolment.late_cancel)
+    return CancelOutcome(enrolment, places.fill_free_places(session, now))
+
+
+def leave_queue_for_other_mode(enrolment_id: int, *, actor: User) -> Enrolment:
+    """Keep the place held, stop waiting for the other mode."""
+    _session, enrolment = _lock_enrolment(enrolment_id)
+    if not may_act_for(actor, enrolment.user):
+        raise PermissionDenied(_l("You may not change this enrolment."))
+    enrolment.waiting_for, enrolment.queued_at = None, None
+    return enrolment
+
+
+# -- offers -------------------------------------------------------------------------------------
+
+
+def answer_offer(
+    enrolment_id: int, *, actor: User, accept: bool, now: datetime | None = None
+) -> CancelOutcome:
+    now = now or utcnow()
+    session, enrolment = _lock_enrolment(enrolment_id)
+    person = enrolment.user
+    if actor.id != person.id and not actor.is_organiser:
+        raise PermissionDenied(_l("Only the person offered the place can answer."))
+    if enrolment.status != S.OFFERED:
+        raise Conflict(_l("There is no open offer for this enrolment."), code="no_offer")
+    if enrolment.offer_expires_at <= now:
+        expire(session, enrolment, now)
+        return CancelOutcome(enrolment, places.fill_free_places(session, now))
+    if accept:
+        places.confirm_held(session, enrolment)
+        enrolment.confirmed_at = now
+        queue(person, MessageKind.ENROLMENT_CONFIRMED, session=session, enrolment=enrolment)
+        return CancelOutcome(enrolment)
+    places.end_place(session, enrolment, S.DECLINED, now)
+    queue(person, MessageKind.OFFER_DECLINED, session=session, enrolment=enrolment)
+    return CancelOutcome(enrolment, places.fill_free_places(session, now))
+
+
+def expire(session: Session, enrolment: Enrolment, now: datetime) -> None:
+    """An offer or approval request that was not answered in time lets its place go."""
+    kind = (
+        MessageKind.OFFER_EXPIRED
+        if enrolment.status == S.OFFERED
+        else MessageKind.APPROVAL_EXPIRED
+    )
+    places.end_place(session, enrolment, S.EXPIRED, now)
+    queue(enrolment.user, kind, session=session, enrolment=enrolment)
+
+
+# -- approvals ----------------------------------------------------------------------------------
+
+
+def decide(
+    enrolment_id: int,
+    *,
+    actor: User,
+    approve: bool,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> CancelOutcome:
+    """The team leader (or an organiser) approves or declines a pending request."""
+    now = now or utcnow()
+    session, enrolment = _lock_enrolment(enrolment_id)
+    person = enrolment.user
+    if not (actor.is_organiser or leads(actor, person)) or actor.id == person.id:
+        raise PermissionDenied(_l("Only the person's team leader or an organiser can decide."))
+    if enrolment.status != S.PENDING_APPROVAL:
+        raise Conflict(_l("This request is not waiting for a decision."), code="not_pending")
+    enrolment.decided_by_id, enrolment.decided_at = actor.id, now
+    enrolment.decision_reason = (reason or "").strip() or None
+    if enrolment.approval_expires_at and enrolment.approval_expires_at <= now:
+        expire(session, enrolment, now)
+        return CancelOutcome(enrolment, places.fill_free_places(session, now))
+    if approve:
+        places.confirm_held(session, enrolment)
+        enrolment.needs_approval = False
+        enrolment.confirmed_at = now
+        queue(person, MessageKind.APPROVED, session=session, enrolment=enrolment,
+              reason=enrolment.decision_reason)
+        return CancelOutcome(enrolment)
+    places.end_place(session, enrolment, S.DECLINED, now)
+    queue(person, MessageKind.APPROVAL_DECLINED, session=session, enrolment=enrolment,
+          reason=enrolment.decision_reason)
+    return CancelOutcome(enrolment, places.fill_free_places(session, now))
+
+
+# -- organisers move people between modes -------------------------------------------------------
+
+
+def move_mode(
+    enrolment_id: int, *, actor: User, mode: str, now: datetime | None = None
+) -> CancelOutcome:
+    now = now or utcnow()
+    if not actor.is_organiser:
+        raise PermissionDenied(_l("Only organisers can move people between modes."))
+    session, enrolment = _lock_enrolment(enrolment_id)
+    mode = _choose_mode(session, mode)
+    if not enrolment.is_active or enrolment.mode == mode:
+        return CancelOutcome(enrolment)
+    if enrolment.status == S.WAITLISTED:
+        enrolment.mode = mode  # keeps its time in the queue
+        return CancelOutcome(enrolment)
+    if not places.can_place(session, mode, None):
+        message = _l("There is no free place %(mode)s.", mode=label(SEAT_MODES, mode))
+        raise Conflict(message, code="no_free_place", fields={"mode": message})
+    status = enrolment.status
+    places.give_back_seat(session, enrolment, now)
+    enrolment.mode = mode
+    if enrolment.waiting_for == mode:
+        enrolment.waiting_for, enrolment.queued_at = None, None
+    places.take_seat(session, enrolment, status)
+    enrolment.revision += 1
+    queue(enrolment.user, MessageKind.MODE_CHANGED, session=session, enrolment=enrolment,
+          mode=mode)
+    return CancelOutcome(enrolment, places.fill_free_places(session, now))
+
