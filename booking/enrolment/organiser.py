@@ -63,8 +63,13 @@ def cancel_session(
         enrolment.reservation = None
         enrolment.cancelled_at, enrolment.cancelled_by_id = now, actor.id
         enrolment.cancel_reason = _cancel_note(reason)
-        queue(enrolment.user, MessageKind.SESSION_CANCELLED, session=session,
-              enrolment=enrolment, reason=(reason or "").strip() or None)
+        queue(
+            enrolment.user,
+            MessageKind.SESSION_CANCELLED,
+            session=session,
+            enrolment=enrolment,
+            reason=(reason or "").strip() or None,
+        )
     for seats in session.seats:
         seats.confirmed = seats.held = seats.reserved = 0
     db.session.execute(
@@ -114,13 +119,23 @@ def reserve_seats(
     elif until > session.starts_at:
         errors["until"] = _l("Reserved seats must be released before the session starts.")
     collect(errors)
-    reservation = SeatReservation(session_id=session.id, organisation_id=organisation_id,
-                                  mode=mode, seats=seats, until=until, created_by_id=actor.id)
+    reservation = SeatReservation(
+        session_id=session.id,
+        organisation_id=organisation_id,
+        mode=mode,
+        seats=seats,
+        until=until,
+        created_by_id=actor.id,
+    )
     db.session.add(reservation)
     places.seats_of(session)[mode].reserved += seats
     db.session.flush()
-    audit(actor, "seats.reserved", reservation,
-          after={"organisation_id": organisation_id, "seats": seats, "mode": mode})
+    audit(
+        actor,
+        "seats.reserved",
+        reservation,
+        after={"organisation_id": organisation_id, "seats": seats, "mode": mode},
+    )
     return reservation
 
 
@@ -156,8 +171,7 @@ def process_session(session_id: int, now: datetime | None = None) -> dict:
             Enrolment.session_id == session.id,
             or_(
                 (Enrolment.status == S.OFFERED) & (Enrolment.offer_expires_at <= now),
-                (Enrolment.status == S.PENDING_APPROVAL)
-                & (Enrolment.approval_expires_at <= now),
+                (Enrolment.status == S.PENDING_APPROVAL) & (Enrolment.approval_expires_at <= now),
             ),
         )
         .execution_options(populate_existing=True)
@@ -195,8 +209,9 @@ def sessions_due(now: datetime | None = None) -> list[int]:
 # -- when the session itself changes ------------------------------------------------------------
 
 
-def session_changed(session: Session, *, times: bool, place: bool, capacity: bool,
-                    now: datetime | None = None) -> list[Enrolment]:
+def session_changed(
+    session: Session, *, times: bool, place: bool, capacity: bool, now: datetime | None = None
+) -> list[Enrolment]:
     """Called by scheduling.update_session inside its lock: keep slots in step with the new
     times, tell people what changed, and give new places to the waitlist."""
     now = now or utcnow()
@@ -209,8 +224,14 @@ def session_changed(session: Session, *, times: bool, place: bool, capacity: boo
         _resync_slots(session, [e for e in active if e.status in PLACED])
     if times or place:
         for enrolment in active:
-            queue(enrolment.user, MessageKind.SESSION_CHANGED, session=session,
-                  enrolment=enrolment, times=times, place=place)
+            queue(
+                enrolment.user,
+                MessageKind.SESSION_CHANGED,
+                session=session,
+                enrolment=enrolment,
+                times=times,
+                place=place,
+            )
     return places.fill_free_places(session, now) if capacity else []
 
 
@@ -232,5 +253,3 @@ def _resync_slots(session: Session, placed: list[Enrolment]) -> None:
 def lowest_capacity(session: Session, mode: str) -> int:
     seats = places.seats_of(session).get(mode)
     return seats.taken if seats else 0
-
-

@@ -130,8 +130,9 @@ def confirm_held(session: Session, enrolment: Enrolment) -> None:
 # -- time slots (invariant 3) -------------------------------------------------------------------
 
 
-def clash(user_id: int, session_id: int, exclude_overridden: bool = True):
-    """Another session in which this person holds a place at an overlapping time, or None."""
+def clash(user_id: int, session_id: int):
+    """Another session in which this person holds a place at an overlapping time, or None.
+    Places an organiser allowed to overlap still count: the exception was for that pair."""
     mine = Meeting.__table__.alias("mine")
     query = (
         select(Session.id, Session.course_id, Session.starts_at)
@@ -149,8 +150,6 @@ def clash(user_id: int, session_id: int, exclude_overridden: bool = True):
         .where(BookedSlot.user_id == user_id, Enrolment.session_id != session_id)
         .limit(1)
     )
-    if exclude_overridden:
-        query = query.where(BookedSlot.overridden.is_(False))
     return db.session.execute(query).first()
 
 
@@ -173,7 +172,6 @@ def clashing_users(user_ids, session_id: int) -> set[int]:
         .where(
             BookedSlot.user_id.in_(list(user_ids)),
             Enrolment.session_id != session_id,
-            BookedSlot.overridden.is_(False),
         )
         .distinct()
     )
@@ -324,8 +322,13 @@ def _promote(session: Session, enrolment: Enrolment, mode: str, now: datetime) -
         take_seat(session, enrolment, S.OFFERED)
         enrolment.offer_expires_at = offer_deadline(session, now)
         add_slots(enrolment)
-        queue(person, MessageKind.OFFER, session=session, enrolment=enrolment,
-              expires_at=enrolment.offer_expires_at.isoformat())
+        queue(
+            person,
+            MessageKind.OFFER,
+            session=session,
+            enrolment=enrolment,
+            expires_at=enrolment.offer_expires_at.isoformat(),
+        )
     else:
         take_seat(session, enrolment, S.CONFIRMED)
         enrolment.confirmed_at = now
@@ -337,11 +340,22 @@ def request_approval(session: Session, enrolment: Enrolment) -> None:
     """Tell the person it waits for approval, and their team leaders (or else the organisers)
     that they have a decision to make."""
     person = enrolment.user
-    queue(person, MessageKind.APPROVAL_PENDING, session=session, enrolment=enrolment,
-          expires_at=enrolment.approval_expires_at.isoformat())
+    queue(
+        person,
+        MessageKind.APPROVAL_PENDING,
+        session=session,
+        enrolment=enrolment,
+        expires_at=enrolment.approval_expires_at.isoformat(),
+    )
     for approver in approvers_of(person):
-        queue(approver, MessageKind.APPROVAL_REQUESTED, session=session, enrolment=enrolment,
-              participant=person.name, expires_at=enrolment.approval_expires_at.isoformat())
+        queue(
+            approver,
+            MessageKind.APPROVAL_REQUESTED,
+            session=session,
+            enrolment=enrolment,
+            participant=person.name,
+            expires_at=enrolment.approval_expires_at.isoformat(),
+        )
 
 
 def approvers_of(person: User) -> list[User]:
@@ -373,4 +387,3 @@ def end_place(session: Session, enrolment: Enrolment, status: str, now: datetime
     enrolment.status = status
     enrolment.waiting_for = None
     enrolment.queued_at = None
-

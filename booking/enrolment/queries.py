@@ -46,8 +46,14 @@ def with_positions(enrolments: list[Enrolment]) -> list[Listed]:
     return [Listed(e, found.get(e.id)) for e in enrolments]
 
 
-def for_user(user_id: int, *, active_only: bool = True, upcoming_only: bool = False,
-             limit: int = 200, offset: int = 0) -> list[Listed]:
+def for_user(
+    user_id: int,
+    *,
+    active_only: bool = True,
+    upcoming_only: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[Listed]:
     """A person's enrolments, soonest session first, with waitlist positions."""
     query = (
         select(Enrolment)
@@ -79,8 +85,11 @@ def for_user_in_sessions(user_id: int, session_ids) -> dict[int, Listed]:
 
 
 def get(enrolment_id: int) -> Listed | None:
-    enrolment = db.session.scalar(_with_session(select(Enrolment).where(
-        Enrolment.id == enrolment_id)).options(selectinload(Enrolment.user)))
+    enrolment = db.session.scalar(
+        _with_session(select(Enrolment).where(Enrolment.id == enrolment_id)).options(
+            selectinload(Enrolment.user)
+        )
+    )
     if enrolment is None:
         return None
     return with_positions([enrolment])[0]
@@ -129,31 +138,37 @@ def roster(session_id: int, include_ended: bool = False) -> Roster:
     for items in result.waitlist.values():
         items.sort(key=lambda item: item.position)
     result.confirmed.sort(key=lambda e: e.user.name)
-    result.reservations = list(db.session.scalars(
-        select(SeatReservation)
-        .where(SeatReservation.session_id == session_id)
-        .options(selectinload(SeatReservation.organisation))
-        .order_by(SeatReservation.until)
-    ))
+    result.reservations = list(
+        db.session.scalars(
+            select(SeatReservation)
+            .where(SeatReservation.session_id == session_id)
+            .options(selectinload(SeatReservation.organisation))
+            .order_by(SeatReservation.until)
+        )
+    )
     return result
 
 
 def pending_approvals(approver: User) -> list[Enrolment]:
     """Requests waiting for this person's decision: their team's (team leader), or the ones
     without a team leader to decide (organisers)."""
-    query = select(Enrolment).join(User, User.id == Enrolment.user_id).where(
-        Enrolment.status == S.PENDING_APPROVAL, User.id != approver.id
+    query = (
+        select(Enrolment)
+        .join(User, User.id == Enrolment.user_id)
+        .where(Enrolment.status == S.PENDING_APPROVAL, User.id != approver.id)
     )
     if approver.role == Role.TEAM_LEADER and approver.team_id:
         query = query.where(User.team_id == approver.team_id)
     elif approver.is_organiser:
-        leaders = select(User.team_id).where(User.role == Role.TEAM_LEADER,
-                                             User.active.is_(True), User.team_id.is_not(None))
+        leaders = select(User.team_id).where(
+            User.role == Role.TEAM_LEADER, User.active.is_(True), User.team_id.is_not(None)
+        )
         query = query.where(or_(User.team_id.is_(None), User.team_id.not_in(leaders)))
     else:
         return []
     query = _with_session(query.order_by(Enrolment.approval_expires_at)).options(
-        selectinload(Enrolment.user))
+        selectinload(Enrolment.user)
+    )
     return list(db.session.scalars(query))
 
 
@@ -174,8 +189,12 @@ def team_enrolments(team_id: int, upcoming_only: bool = True) -> list[Listed]:
 def in_company_requests(*, team_id: int | None = None, open_only: bool = False):
     query = (
         select(InCompanyRequest)
-        .options(selectinload(InCompanyRequest.team), selectinload(InCompanyRequest.requested_by),
-                 selectinload(InCompanyRequest.course), selectinload(InCompanyRequest.session))
+        .options(
+            selectinload(InCompanyRequest.team),
+            selectinload(InCompanyRequest.requested_by),
+            selectinload(InCompanyRequest.course),
+            selectinload(InCompanyRequest.session),
+        )
         .order_by(InCompanyRequest.created_at.desc())
     )
     if team_id is not None:

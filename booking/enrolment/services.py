@@ -150,7 +150,10 @@ def enrol(
         return EnrolOutcome(existing, created=False, position=places.position(existing))
 
     enrolment = Enrolment(
-        session=session, user=person, mode=mode, booked_by_id=actor.id,
+        session=session,
+        user=person,
+        mode=mode,
+        booked_by_id=actor.id,
         needs_approval=session.needs_approval and actor.id == person.id and not actor.is_organiser,
         override_reason=(override_reason or "").strip() or None,
     )
@@ -160,8 +163,12 @@ def enrol(
     if outcome is not None:
         return outcome
     if enrolment.override_reason:
-        audit(actor, "enrolment.overlap_allowed", enrolment,
-              after={"reason": enrolment.override_reason})
+        audit(
+            actor,
+            "enrolment.overlap_allowed",
+            enrolment,
+            after={"reason": enrolment.override_reason},
+        )
     return EnrolOutcome(enrolment, created=True, position=places.position(enrolment))
 
 
@@ -173,8 +180,10 @@ def _decide_place(session: Session, enrolment: Enrolment, accept_online: bool, n
     if places.can_place(session, mode, reservation):
         _place(session, enrolment, reservation, now)
         return None
-    if accept_online and mode == SeatMode.IN_PERSON and places.can_place(
-        session, SeatMode.ONLINE, None
+    if (
+        accept_online
+        and mode == SeatMode.IN_PERSON
+        and places.can_place(session, SeatMode.ONLINE, None)
     ):
         # Full in person, free online: take the online place now, keep waiting for in person.
         enrolment.mode = SeatMode.ONLINE
@@ -191,7 +200,7 @@ def _decide_place(session: Session, enrolment: Enrolment, accept_online: bool, n
 
 def _place(session: Session, enrolment: Enrolment, reservation, now: datetime) -> None:
     if not enrolment.override_reason:
-        found = places.clash(enrolment.user_id, session.id)
+        found = places.clash(enrolment.user.id, session.id)  # user_id is set at flush
         if found is not None:
             raise _clash_error(found)
     person = enrolment.user
@@ -240,16 +249,24 @@ def cancel(
     if enrolment.status == S.CONFIRMED and now > deadline:
         if actor.id == person.id and not actor.is_organiser and not leads(actor, person):
             raise PermissionDenied(
-                _l("The cancellation deadline has passed; ask your team leader or the "
-                   "organiser to cancel."),
+                _l(
+                    "The cancellation deadline has passed; ask your team leader or the "
+                    "organiser to cancel."
+                ),
                 code="deadline_passed",
             )
         enrolment.late_cancel = True
     places.end_place(session, enrolment, S.CANCELLED, now)
     enrolment.cancelled_at, enrolment.cancelled_by_id = now, actor.id
     enrolment.cancel_reason = (reason or "").strip() or None
-    queue(person, MessageKind.CANCELLED, session=session, enrolment=enrolment,
-          by_self=actor.id == person.id, late=enrolment.late_cancel)
+    queue(
+        person,
+        MessageKind.CANCELLED,
+        session=session,
+        enrolment=enrolment,
+        by_self=actor.id == person.id,
+        late=enrolment.late_cancel,
+    )
     return CancelOutcome(enrolment, places.fill_free_places(session, now))
 
 
@@ -291,9 +308,7 @@ def answer_offer(
 def expire(session: Session, enrolment: Enrolment, now: datetime) -> None:
     """An offer or approval request that was not answered in time lets its place go."""
     kind = (
-        MessageKind.OFFER_EXPIRED
-        if enrolment.status == S.OFFERED
-        else MessageKind.APPROVAL_EXPIRED
+        MessageKind.OFFER_EXPIRED if enrolment.status == S.OFFERED else MessageKind.APPROVAL_EXPIRED
     )
     places.end_place(session, enrolment, S.EXPIRED, now)
     queue(enrolment.user, kind, session=session, enrolment=enrolment)
@@ -327,12 +342,22 @@ def decide(
         places.confirm_held(session, enrolment)
         enrolment.needs_approval = False
         enrolment.confirmed_at = now
-        queue(person, MessageKind.APPROVED, session=session, enrolment=enrolment,
-              reason=enrolment.decision_reason)
+        queue(
+            person,
+            MessageKind.APPROVED,
+            session=session,
+            enrolment=enrolment,
+            reason=enrolment.decision_reason,
+        )
         return CancelOutcome(enrolment)
     places.end_place(session, enrolment, S.DECLINED, now)
-    queue(person, MessageKind.APPROVAL_DECLINED, session=session, enrolment=enrolment,
-          reason=enrolment.decision_reason)
+    queue(
+        person,
+        MessageKind.APPROVAL_DECLINED,
+        session=session,
+        enrolment=enrolment,
+        reason=enrolment.decision_reason,
+    )
     return CancelOutcome(enrolment, places.fill_free_places(session, now))
 
 
@@ -362,7 +387,5 @@ def move_mode(
         enrolment.waiting_for, enrolment.queued_at = None, None
     places.take_seat(session, enrolment, status)
     enrolment.revision += 1
-    queue(enrolment.user, MessageKind.MODE_CHANGED, session=session, enrolment=enrolment,
-          mode=mode)
+    queue(enrolment.user, MessageKind.MODE_CHANGED, session=session, enrolment=enrolment, mode=mode)
     return CancelOutcome(enrolment, places.fill_free_places(session, now))
-

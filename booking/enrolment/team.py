@@ -57,8 +57,11 @@ def book_team(
     now = now or utcnow()
     ids = list(dict.fromkeys(member_ids))  # keep the leader's order, drop repeats
     if not ids:
-        raise ValidationError(_l("Choose at least one team member."), code="no_members",
-                              fields={"members": _l("Choose at least one team member.")})
+        raise ValidationError(
+            _l("Choose at least one team member."),
+            code="no_members",
+            fields={"members": _l("Choose at least one team member.")},
+        )
     if len(ids) > MAX_TEAM_BOOKING:
         raise ValidationError(_l("At most %(n)d people at once.", n=MAX_TEAM_BOOKING))
     session = places.lock_session(session_id)
@@ -77,8 +80,9 @@ def book_team(
         )
     hidden = [p.name for p in people.values() if not is_visible(session, p)]
     if hidden and not actor.is_organiser:
-        raise PermissionDenied(_l("This session is not open to: %(names)s.",
-                                  names=", ".join(hidden)))
+        raise PermissionDenied(
+            _l("This session is not open to: %(names)s.", names=", ".join(hidden))
+        )
 
     existing = {
         e.user_id: e
@@ -94,16 +98,21 @@ def book_team(
     to_book = [people[i] for i in ids if i not in existing and i not in clashing]
     if all_or_nothing and clashing:
         names = ", ".join(people[i].name for i in ids if i in clashing)
-        raise Conflict(_l("Already booked at that time: %(names)s; nobody was booked.",
-                          names=names), code="clash")
+        raise Conflict(
+            _l("Already booked at that time: %(names)s; nobody was booked.", names=names),
+            code="clash",
+        )
     if all_or_nothing:
         free = places.seats_of(session)[mode].free
         reservation = places.active_reservation(session, actor.organisation_id, mode, now)
         free += reservation.remaining if reservation else 0
         if len(to_book) > free:
             raise Conflict(
-                _l("Only %(free)d places are free for %(wanted)d people; nobody was booked.",
-                   free=free, wanted=len(to_book)),
+                _l(
+                    "Only %(free)d places are free for %(wanted)d people; nobody was booked.",
+                    free=free,
+                    wanted=len(to_book),
+                ),
                 code="not_enough_places",
             )
 
@@ -112,39 +121,62 @@ def book_team(
         for person in to_book:
             lines[person.id] = _book_one(session, person, mode, actor, now)
     for user_id, enrolment in existing.items():
-        lines[user_id] = BookingLine(people[user_id], "already_enrolled", enrolment,
-                                     places.position(enrolment))
+        lines[user_id] = BookingLine(
+            people[user_id], "already_enrolled", enrolment, places.position(enrolment)
+        )
     for user_id in clashing:
         lines[user_id] = BookingLine(people[user_id], "clash")
     result = [lines[i] for i in ids]
-    queue(actor, MessageKind.TEAM_BOOKING_SUMMARY, session=session,
-          lines=[{"name": line.user.name, "outcome": line.outcome, "position": line.position}
-                 for line in result])
+    queue(
+        actor,
+        MessageKind.TEAM_BOOKING_SUMMARY,
+        session=session,
+        lines=[
+            {"name": line.user.name, "outcome": line.outcome, "position": line.position}
+            for line in result
+        ],
+    )
     return result
 
 
 def _book_one(session, person: User, mode: str, actor: User, now: datetime) -> BookingLine:
-    enrolment = Enrolment(session=session, user=person, mode=mode, booked_by_id=actor.id,
-                          needs_approval=False)
+    enrolment = Enrolment(
+        session=session, user=person, mode=mode, booked_by_id=actor.id, needs_approval=False
+    )
     db.session.add(enrolment)
     reservation = places.active_reservation(session, person.organisation_id, mode, now)
     if places.can_place(session, mode, reservation):
         places.take_seat(session, enrolment, S.CONFIRMED, reservation)
         enrolment.confirmed_at = now
         places.add_slots(enrolment)
-        queue(person, MessageKind.ENROLMENT_CONFIRMED, session=session, enrolment=enrolment,
-              booked_by=actor.name)
+        queue(
+            person,
+            MessageKind.ENROLMENT_CONFIRMED,
+            session=session,
+            enrolment=enrolment,
+            booked_by=actor.name,
+        )
         return BookingLine(person, S.CONFIRMED, enrolment)
     enrolment.status, enrolment.queued_at = S.WAITLISTED, now
     db.session.flush()
     at = places.position(enrolment)
-    queue(person, MessageKind.WAITLISTED, session=session, enrolment=enrolment,
-          position=at, booked_by=actor.name)
+    queue(
+        person,
+        MessageKind.WAITLISTED,
+        session=session,
+        enrolment=enrolment,
+        position=at,
+        booked_by=actor.name,
+    )
     return BookingLine(person, S.WAITLISTED, enrolment, at)
 
 
 def request_in_company(
-    *, actor: User, topic: str, group_size: int | None, preferred_dates: str = "",
+    *,
+    actor: User,
+    topic: str,
+    group_size: int | None,
+    preferred_dates: str = "",
     course_id: int | None = None,
 ) -> InCompanyRequest:
     """A team leader asks the centre for a closed session just for their team."""
@@ -168,23 +200,40 @@ def request_in_company(
         if db.session.get(Course, course_id) is None:
             errors["course_id"] = _l("Choose a course.")
     collect(errors)
-    request = InCompanyRequest(team_id=actor.team_id, requested_by_id=actor.id, topic=topic,
-                               group_size=group_size, preferred_dates=(preferred_dates or "")
-                               .strip(), course_id=course_id)
+    request = InCompanyRequest(
+        team_id=actor.team_id,
+        requested_by_id=actor.id,
+        topic=topic,
+        group_size=group_size,
+        preferred_dates=(preferred_dates or "").strip(),
+        course_id=course_id,
+    )
     db.session.add(request)
     db.session.flush()
     organisers = db.session.scalars(
         select(User).where(User.role == Role.ORGANISER, User.active.is_(True))
     )
     for organiser in organisers:
-        queue(organiser, MessageKind.IN_COMPANY_REQUESTED, team=actor.team.name,
-              organisation=actor.team.organisation.name, topic=topic, group_size=group_size,
-              request_id=request.id, requested_by=actor.name)
+        queue(
+            organiser,
+            MessageKind.IN_COMPANY_REQUESTED,
+            team=actor.team.name,
+            organisation=actor.team.organisation.name,
+            topic=topic,
+            group_size=group_size,
+            request_id=request.id,
+            requested_by=actor.name,
+        )
     return request
 
 
-def settle_in_company(request_id: int, *, actor: User, session_id: int | None = None,
-                      decline_reason: str | None = None) -> InCompanyRequest:
+def settle_in_company(
+    request_id: int,
+    *,
+    actor: User,
+    session_id: int | None = None,
+    decline_reason: str | None = None,
+) -> InCompanyRequest:
     """An organiser links the closed session made for a request, or declines it."""
     if not actor.is_organiser:
         raise PermissionDenied(_l("Only organisers handle in-company requests."))
