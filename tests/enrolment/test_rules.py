@@ -13,7 +13,7 @@ from booking.enrolment import organiser as organisers
 from booking.enrolment import services, team
 from booking.enrolment.cli import run_duties
 from booking.enrolment.places import offer_deadline
-from tests.enrolment.helpers import counters_match, enrol, messages, seats, slots, state
+from tests.enrolment.helpers import counters_match, enrol, messages, seats, state
 
 
 def approval_session(make, places=1, **extra):
