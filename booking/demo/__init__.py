@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from booking.accounts.models import User
 from booking.demo.catalogue import seed_catalogue
+from booking.demo.enrolments import seed_enrolments
 from booking.demo.people import DEMO_LOGINS, DEMO_PASSWORD, seed_people
 from booking.extensions import db
 
@@ -23,6 +24,7 @@ def seed_demo() -> bool:
         return False
     organisations = seed_people()
     seed_catalogue(organisations)
+    seed_enrolments()
     return True
 
 
