@@ -43,8 +43,8 @@ def cancel_session(
     """Cancel the session and every place and waitlist position in it; returns how many
     people were told."""
     _organiser(actor)
-    now = now or utcnow()
     session = places.lock_session(session_id)
+    now = now or utcnow()  # after the lock: times follow lock order
     if session.status == SessionStatus.CANCELLED:
         return 0
     active = db.session.scalars(
@@ -101,8 +101,8 @@ def reserve_seats(
     """Keep seats of an open session for one organisation until a date; what is unused then
     goes back to everyone (and to the waitlist)."""
     _organiser(actor)
-    now = now or utcnow()
     session = places.lock_session(session_id)
+    now = now or utcnow()  # after the lock: times follow lock order
     errors: dict = {}
     if session.visibility != Visibility.OPEN:
         errors["session"] = _l("Only open sessions have seats to reserve.")
@@ -141,11 +141,11 @@ def reserve_seats(
 
 def release_reservation(reservation_id: int, *, actor: User, now: datetime | None = None):
     _organiser(actor)
-    now = now or utcnow()
     reservation = db.session.get(SeatReservation, reservation_id)
     if reservation is None:
         raise ValidationError(_l("No such reservation."))
     session = places.lock_session(reservation.session_id)
+    now = now or utcnow()  # after the lock: times follow lock order
     db.session.refresh(reservation)
     _release(session, reservation, now)
     return places.fill_free_places(session, now)
@@ -163,8 +163,8 @@ def _release(session: Session, reservation: SeatReservation, now: datetime) -> N
 def process_session(session_id: int, now: datetime | None = None) -> dict:
     """Let this session's overdue offers, approvals and reservations go, then fill the places.
     Idempotent: a second run finds nothing due."""
-    now = now or utcnow()
     session = places.lock_session(session_id)
+    now = now or utcnow()  # after the lock: times follow lock order
     overdue = db.session.scalars(
         select(Enrolment)
         .where(

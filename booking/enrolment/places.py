@@ -37,16 +37,23 @@ S = EnrolmentStatus
 
 
 def lock_session(session_id: int) -> Session:
-    """The session, its course and its seats in one statement, the session row locked."""
+    """The session, its course and its seats in one statement, session and seat rows locked.
+
+    The seat rows must be locked too, not only read: a statement that waited for another
+    transaction's lock sees the latest version of the rows it locks, but its snapshot from
+    before the wait for everything else, so unlocked counters would be stale (and writing
+    them back would overbook). Every session has at least one seats row.
+    """
     query = (
         select(Session)
-        .outerjoin(Session.seats)
+        .join(Session.seats)
         .options(contains_eager(Session.seats), joinedload(Session.course, innerjoin=True))
         .where(Session.id == session_id)
+        .order_by(SessionSeats.mode)
         .execution_options(populate_existing=True)
     )
     if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(of=Session)
+        query = query.with_for_update(of=[Session, SessionSeats])
     session = db.session.execute(query).unique().scalar_one_or_none()
     if session is None:
         raise NotFound(_l("No such session."), code="session_not_found")

@@ -135,8 +135,8 @@ def enrol(
     A repeat of the same request returns the existing enrolment (created=False): a double
     submit never makes a second place (invariant 2).
     """
-    now = now or utcnow()
     session = places.lock_session(session_id)
+    now = now or utcnow()  # after the lock: queue times follow lock order
     if not may_act_for(actor, participant):
         raise PermissionDenied(_l("You may not enrol this person."))
     if not is_visible(session, participant) and not actor.is_organiser:
@@ -238,8 +238,8 @@ def cancel(
     """Cancel a place, a pending request or a waitlist position; the freed place goes to the
     next in line in the same transaction. After the cancellation deadline only a team leader
     or organiser can cancel a confirmed place, and it is recorded as late."""
-    now = now or utcnow()
     session, enrolment = _lock_enrolment(enrolment_id)
+    now = now or utcnow()  # after the lock: queue times follow lock order
     person = enrolment.user
     if not may_act_for(actor, person):
         raise PermissionDenied(_l("You may not cancel this enrolment."))
@@ -285,8 +285,8 @@ def leave_queue_for_other_mode(enrolment_id: int, *, actor: User) -> Enrolment:
 def answer_offer(
     enrolment_id: int, *, actor: User, accept: bool, now: datetime | None = None
 ) -> CancelOutcome:
-    now = now or utcnow()
     session, enrolment = _lock_enrolment(enrolment_id)
+    now = now or utcnow()  # after the lock: queue times follow lock order
     person = enrolment.user
     if actor.id != person.id and not actor.is_organiser:
         raise PermissionDenied(_l("Only the person offered the place can answer."))
@@ -326,8 +326,8 @@ def decide(
     now: datetime | None = None,
 ) -> CancelOutcome:
     """The team leader (or an organiser) approves or declines a pending request."""
-    now = now or utcnow()
     session, enrolment = _lock_enrolment(enrolment_id)
+    now = now or utcnow()  # after the lock: queue times follow lock order
     person = enrolment.user
     if not (actor.is_organiser or leads(actor, person)) or actor.id == person.id:
         raise PermissionDenied(_l("Only the person's team leader or an organiser can decide."))
@@ -367,10 +367,10 @@ def decide(
 def move_mode(
     enrolment_id: int, *, actor: User, mode: str, now: datetime | None = None
 ) -> CancelOutcome:
-    now = now or utcnow()
     if not actor.is_organiser:
         raise PermissionDenied(_l("Only organisers can move people between modes."))
     session, enrolment = _lock_enrolment(enrolment_id)
+    now = now or utcnow()  # after the lock: queue times follow lock order
     mode = _choose_mode(session, mode)
     if not enrolment.is_active or enrolment.mode == mode:
         return CancelOutcome(enrolment)

@@ -54,7 +54,6 @@ def book_team(
     a place, in the order given, and the rest join the waitlist. People already enrolled keep
     what they have; people with an overlapping place are not booked (and named).
     """
-    now = now or utcnow()
     ids = list(dict.fromkeys(member_ids))  # keep the leader's order, drop repeats
     if not ids:
         raise ValidationError(
@@ -65,6 +64,7 @@ def book_team(
     if len(ids) > MAX_TEAM_BOOKING:
         raise ValidationError(_l("At most %(n)d people at once.", n=MAX_TEAM_BOOKING))
     session = places.lock_session(session_id)
+    now = now or utcnow()  # after the lock: queue times follow lock order
     if not (actor.is_organiser or actor.role == Role.TEAM_LEADER):
         raise PermissionDenied(_l("Only team leaders and organisers book for a team."))
     _check_open(session, actor, now)
