@@ -149,15 +149,24 @@ def create_api_token(user: User, name: str = "API") -> tuple[ApiToken, str]:
 
 
 def user_for_token(plain: str) -> User | None:
+    """The active owner of a valid token, in one statement (the token joined to its user):
+    the API's enrolment request has a budget of eight statements."""
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(plain)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+    row = db.session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _token_hash(plain))
+    ).first()
+    if row is None:
+        return None
+    token, user = row
+    if token.revoked_at is not None or not user.active:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
         token.last_used_at = now  # written at most every few minutes, not on every call
-    return token.user
+    return user
 
 
 def revoke_api_token(user: User, token_id: int) -> None:
