@@ -170,15 +170,54 @@ def _read(form: SessionForm) -> tuple[SessionData, dict]:
     return data, mapping
 
 
+def _in_company_request():
+    """The in-company request named by `?request=<id>`, which this new session plans."""
+    from booking.enrolment.models import InCompanyRequest
+
+    if "request" not in request.args:
+        return None
+    request_id = request.args.get("request", type=int)
+    known = request_id is not None and 0 < request_id < 2**31  # an INTEGER column
+    found = db.session.get(InCompanyRequest, request_id) if known else None
+    if found is None:
+        abort(404)
+    return found
+
+
+def _prefill_from_request(form: SessionForm, found) -> list:
+    """A closed session for the requesting team, of the course asked for (if any)."""
+    from booking.enrolment.models import InCompanyStatus
+
+    if found.status != InCompanyStatus.OPEN:
+        return [_("This request has already been handled.")]
+    form.course.data = found.course_id or form.course.data
+    form.visibility.data = "team"
+    form.team.data = found.team_id
+    flash(
+        _(
+            "Planning the request of %(team)s: %(topic)s; %(n)d people; dates: %(dates)s.",
+            team=found.team.name,
+            topic=found.topic,
+            n=found.group_size,
+            dates=found.preferred_dates or "–",
+        ),
+        "info",
+    )
+    return []
+
+
 def _save(session: Session | None):
     form = SessionForm()
     _choices(form)
     problems: list = []
+    in_company = _in_company_request() if session is None else None
     if request.method == "GET":
         if session is not None:
             _fill(form, data_from_session(session))
         else:
             form.course.data = request.args.get("course", type=int)
+            if in_company is not None:
+                problems = _prefill_from_request(form, in_company)
     elif form.validate_on_submit():
         data, mapping = _read(form)
         try:
@@ -190,6 +229,10 @@ def _save(session: Session | None):
                 )
             if session is None:
                 session = schedule_session(data, actor=current_user)
+                if in_company is not None:  # same transaction: both or neither
+                    from booking.enrolment.team import settle_in_company
+
+                    settle_in_company(in_company.id, actor=current_user, session_id=session.id)
             else:
                 changes = {k: v for k, v in vars(data).items() if k != "extra"}
                 session = update_session(session.id, changes, actor=current_user)
