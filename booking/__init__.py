@@ -23,6 +23,9 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from booking.core.web import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     app.config.from_object(CONFIGS[config_name])
     if overrides:
         app.config.update(overrides)

@@ -3,6 +3,13 @@
 from booking.accounts.models import ApiToken, Organisation, Team, User  # noqa: F401
 from booking.catalogue.models import Category, Course, TargetGroup  # noqa: F401
 from booking.core.models import AuditEntry  # noqa: F401
+from booking.enrolment.models import (  # noqa: F401
+    BookedSlot,
+    Enrolment,
+    InCompanyRequest,
+    SeatReservation,
+)
+from booking.notifications.models import OutboxMessage  # noqa: F401
 from booking.scheduling.models import (  # noqa: F401
     Event,
     Meeting,
@@ -11,10 +18,3 @@ from booking.scheduling.models import (  # noqa: F401
     SessionSeats,
     Venue,
 )
-from booking.enrolment.models import (  # noqa: F401
-    BookedSlot,
-    Enrolment,
-    InCompanyRequest,
-    SeatReservation,
-)
-from booking.notifications.models import OutboxMessage  # noqa: F401

@@ -8,6 +8,16 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from booking.api import courses, errors, openapi, sessions, venues  # noqa: E402, F401
+from booking.api import (  # noqa: E402, F401
+    courses,
+    enrolment_approvals,
+    enrolment_organiser,
+    enrolment_team,
+    enrolments,
+    errors,
+    openapi,
+    sessions,
+    venues,
+)
 
 errors.register(bp)

@@ -72,14 +72,17 @@ def validate(model: type[pydantic.BaseModel], data: Any) -> Any:
         raise from_pydantic(error)
 
 
-def json_body() -> dict:
-    """The request body as a JSON object; anything else is a 400, never a 500."""
+def json_body(optional: bool = False) -> dict:
+    """The request body as a JSON object (an empty one is `{}` when `optional`); anything
+    else is a 400, never a 500."""
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         raise BadRequest("The request body is too large.")
     raw = request.get_data(cache=True)
     if len(raw) > MAX_BODY_BYTES:
         raise BadRequest("The request body is too large.")
     if not raw.strip():
+        if optional:
+            return {}
         raise BadRequest("Send a JSON object as the request body.")
     try:
         data = json.loads(raw)

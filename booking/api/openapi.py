@@ -19,6 +19,8 @@ _ERRORS = {
     401: "No or a bad bearer token (see the WWW-Authenticate header).",
     403: "The token's role may not do this.",
     404: "No such item (or not visible to the caller).",
+    409: "Conflicts with the current state (e.g. a full team booking, an overlapping place); "
+    "`code` says which.",
     422: "Invalid input; `fields` names every bad field by dotted path.",
 }
 
@@ -27,8 +29,10 @@ JSON API of the booking system.
 
 **Authentication**: `Authorization: Bearer <token>` (tokens are made in the web interface or
 with `flask --app booking create-token EMAIL`). Reading works without a token and then shows
-only open sessions; a token that is sent but invalid is a 401. Writing needs the token of an
-organiser or administrator. The browser's session cookie is not accepted.
+only open sessions; a token that is sent but invalid is a 401. Enrolling, cancelling and
+answering offers or approvals need a token (any role; the rules say for whom); changing the
+catalogue and sessions needs the token of an organiser or administrator. The browser's
+session cookie is not accepted.
 
 **Errors**: always `{"error": {"code", "message", "fields"}}` with status 400, 401, 403, 404,
 409 or 422; `fields` maps dotted paths (`meetings.0.starts_at`, `capacity.in_person`) to
@@ -100,7 +104,7 @@ def _operation(endpoint: Endpoint, refs: dict, schemas: dict) -> dict:
         "operationId": endpoint.name.split(".", 1)[-1],
         "summary": endpoint.summary,
         "tags": [endpoint.tag],
-        "security": [{"bearer": []}] if endpoint.organiser else [{}, {"bearer": []}],
+        "security": [{}, {"bearer": []}] if endpoint.auth == "public" else [{"bearer": []}],
     }
     if endpoint.description:
         operation["description"] = endpoint.description
@@ -109,7 +113,7 @@ def _operation(endpoint: Endpoint, refs: dict, schemas: dict) -> dict:
         operation["parameters"] = parameters
     if endpoint.body is not None:
         operation["requestBody"] = {
-            "required": True,
+            "required": not endpoint.optional_body,
             "content": _json(refs[(endpoint.body, "validation")]),
         }
     success: dict = {"description": "OK" if endpoint.status == 200 else "Created"}
@@ -127,8 +131,10 @@ def _operation(endpoint: Endpoint, refs: dict, schemas: dict) -> dict:
         codes += [400, 422]
     if endpoint.query is not None:
         codes.append(422)
-    if endpoint.organiser:
+    if endpoint.auth != "public":
         codes.append(403)
+    if endpoint.method in ("POST", "PATCH"):
+        codes.append(409)
     if endpoint.path_params:
         codes.append(404)
     error_ref = refs[(Error, "serialization")]
@@ -150,7 +156,7 @@ def document() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "Booking API", "version": "1", "description": DESCRIPTION},
         "servers": [{"url": "/"}],
-        "tags": [{"name": t} for t in ("courses", "venues", "sessions", "meta")],
+        "tags": [{"name": t} for t in sorted({e.tag for e in ENDPOINTS})],
         "paths": paths,
         "components": {
             "schemas": schemas,

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel
 
-from booking.api.auth import bearer_user, require_organiser
+from booking.api.auth import bearer_user, require_organiser, require_token
 from booking.api.errors import json_body, validate
 from booking.api.schemas import MAX_INT
 from booking.core.errors import NotFound
@@ -31,8 +31,13 @@ class Endpoint:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     status: int = 200
-    organiser: bool = False
+    auth: str = "public"  # public (token optional), token (any role), organiser
+    optional_body: bool = False
     path_params: tuple[str, ...] = field(default=())
+
+    @property
+    def organiser(self) -> bool:
+        return self.auth == "organiser"
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -52,17 +57,29 @@ def api(
     query: type[BaseModel] | None = None,
     status: int = 200,
     organiser: bool = False,
+    auth: str = "public",
+    optional_body: bool = False,
     description: str = "",
 ):
     """Register a view. The view gets `user` (None when anonymous), and `body` and/or `query`
-    already validated; it returns a Response (see `reply`)."""
+    already validated; it returns a Response (see `reply`).
+
+    `auth`: "public" (a token is optional and narrows or widens what is seen), "token" (any
+    role, but a token is needed: 401 without) or "organiser". With `optional_body` an empty
+    body counts as `{}` (a plain `POST .../cancel`), while the document names its shape.
+    """
+    auth = "organiser" if organiser else auth
+    if auth not in ("public", "token", "organiser"):
+        raise ValueError(f"unknown auth {auth!r}")
 
     def decorator(view: Callable[..., Response]) -> Callable[..., Response]:
         @wraps(view)
         def wrapped(**path: Any) -> Response:
             user = bearer_user()
-            if organiser:
+            if auth == "organiser":
                 require_organiser(user)
+            elif auth == "token":
+                require_token(user)
             for value in path.values():  # Flask's int converter has no upper bound
                 if isinstance(value, int) and value > MAX_INT:
                     raise NotFound("No such item.")
@@ -70,7 +87,7 @@ def api(
             if query is not None:
                 kwargs["query"] = validate(query, request.args.to_dict(flat=True))
             if body is not None:
-                raw = json_body()
+                raw = json_body(optional=optional_body)
                 kwargs["body"] = body_parser(raw) if body_parser else validate(body, raw)
             return view(**kwargs)
 
@@ -87,7 +104,8 @@ def api(
                 query=query,
                 response=response,
                 status=status,
-                organiser=organiser,
+                auth=auth,
+                optional_body=optional_body,
                 path_params=tuple(_PATH_PARAM.findall(rule)),
             )
         )

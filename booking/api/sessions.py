@@ -23,6 +23,7 @@ from booking.api.session_schemas import (
 )
 from booking.core.errors import NotFound
 from booking.core.timez import iso_local
+from booking.enrolment.counts import waitlist_counts
 from booking.extensions import db
 from booking.scheduling.models import SEAT_MODES_BY_SESSION_MODE, SeatMode, Session
 from booking.scheduling.queries import list_sessions, session_detail
@@ -41,8 +42,9 @@ def _per_mode(value) -> PerMode:
     return PerMode(in_person=value(SeatMode.IN_PERSON), online=value(SeatMode.ONLINE))
 
 
-def session_out(session: Session, user) -> SessionOut:
-    """Everything is loaded by the query helpers (selectinload): no query per session here."""
+def session_out(session: Session, user, waitlist: dict[str, int] | None = None) -> SessionOut:
+    """Everything is loaded by the query helpers (selectinload): no query per session here;
+    `waitlist` (people waiting per mode) comes from `waitlist_counts`, one query per list."""
     organiser = user is not None and user.is_organiser
     venue, room, online = session.venue, session.room, session.online_venue
     return SessionOut(
@@ -68,7 +70,10 @@ def session_out(session: Session, user) -> SessionOut:
         capacity=_per_mode(session.capacity),
         confirmed=_per_mode(session.confirmed),
         free=_per_mode(session.free),
-        waitlist=PerMode(in_person=0, online=0),  # enrolments and their waitlists come later
+        waitlist=PerMode(
+            in_person=(waitlist or {}).get(SeatMode.IN_PERSON, 0),
+            online=(waitlist or {}).get(SeatMode.ONLINE, 0),
+        ),
         venue_id=session.venue_id,
         room_id=session.room_id,
         online_venue_id=session.online_venue_id,
@@ -108,7 +113,8 @@ def _answer(session_id: int, user, status: int = 200):
     if session is None:
         raise NotFound("No such session.")
     location = url_for("api.get_session", session_id=session_id) if status == 201 else None
-    return reply(session_out(session, user), status, location=location)
+    waitlist = waitlist_counts([session_id])[session_id]
+    return reply(session_out(session, user, waitlist), status, location=location)
 
 
 # -- input to service data ----------------------------------------------------------------------
@@ -150,7 +156,7 @@ def _merged_capacity(session: Session, patch: SessionPatch) -> dict[str, int | N
 def get_sessions(user, query: SessionQuery):
     """Scheduled sessions the caller may see (anonymous callers: open sessions only), by start.
     `total` is null: the list is not counted; follow `has_more`."""
-    rows = list_sessions(
+    found = list_sessions(
         user,
         course_id=query.course,
         starts_from=query.starts_from,
@@ -160,12 +166,14 @@ def get_sessions(user, query: SessionQuery):
         limit=query.per_page + 1,
         offset=query.offset,
     )
+    rows = found[: query.per_page]
+    waitlists = waitlist_counts(s.id for s in rows)
     return reply(
         SessionList(
-            items=[session_out(s, user) for s in rows[: query.per_page]],
+            items=[session_out(s, user, waitlists[s.id]) for s in rows],
             page=query.page,
             per_page=query.per_page,
-            has_more=len(rows) > query.per_page,
+            has_more=len(rows) < len(found),
         )
     )
 

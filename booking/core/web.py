@@ -11,6 +11,7 @@ from flask import Flask, abort, g, has_request_context, jsonify, render_template
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from booking.core.timez import AMSTERDAM
 
@@ -85,6 +86,15 @@ def _has_nul(req) -> bool:
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in every route; an id beyond the INTEGER column range cannot exist, so it
+    becomes 0 (no row has id 0): an unknown id is a 404, not a database error."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= 2**31 - 1 else 0
 
 
 def _user_id() -> int | None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from booking.accounts.models import Organisation, User
 from booking.core.db import utcnow
-from booking.core.errors import PermissionDenied, ValidationError, collect
+from booking.core.errors import NotFound, PermissionDenied, collect
 from booking.core.labels import SEAT_MODES, label
 from booking.core.models import audit
 from booking.enrolment import places
@@ -143,7 +143,7 @@ def release_reservation(reservation_id: int, *, actor: User, now: datetime | Non
     _organiser(actor)
     reservation = db.session.get(SeatReservation, reservation_id)
     if reservation is None:
-        raise ValidationError(_l("No such reservation."))
+        raise NotFound(_l("No such reservation."), code="reservation_not_found")
     session = places.lock_session(reservation.session_id)
     now = now or utcnow()  # after the lock: times follow lock order
     db.session.refresh(reservation)

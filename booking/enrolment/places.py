@@ -301,7 +301,7 @@ def fill_free_places(session: Session, now: datetime | None = None) -> list[Enro
                 if candidate is None:
                     break
                 lock_users([candidate.user_id])
-                if clash(candidate.user_id, session.id) is not None:
+                if not candidate.override_reason and clash(candidate.user_id, session.id):
                     skip.add(candidate.id)
                     continue
                 _promote(session, candidate, mode, now)
@@ -323,12 +323,12 @@ def _promote(session: Session, enrolment: Enrolment, mode: str, now: datetime) -
     if enrolment.needs_approval:
         take_seat(session, enrolment, S.PENDING_APPROVAL)
         enrolment.approval_expires_at = approval_deadline(now)
-        add_slots(enrolment)
+        add_slots(enrolment, overridden=bool(enrolment.override_reason))
         request_approval(session, enrolment)
     elif session.promotion == Promotion.OFFER:
         take_seat(session, enrolment, S.OFFERED)
         enrolment.offer_expires_at = offer_deadline(session, now)
-        add_slots(enrolment)
+        add_slots(enrolment, overridden=bool(enrolment.override_reason))
         queue(
             person,
             MessageKind.OFFER,
@@ -339,7 +339,7 @@ def _promote(session: Session, enrolment: Enrolment, mode: str, now: datetime) -
     else:
         take_seat(session, enrolment, S.CONFIRMED)
         enrolment.confirmed_at = now
-        add_slots(enrolment)
+        add_slots(enrolment, overridden=bool(enrolment.override_reason))
         queue(person, MessageKind.PROMOTED, session=session, enrolment=enrolment)
 
 

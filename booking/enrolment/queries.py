@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from booking.accounts.models import Role, User
+from booking.accounts.models import Role, Team, User
 from booking.core.db import utcnow
 from booking.enrolment.models import (
     ACTIVE,
@@ -114,6 +114,7 @@ def roster(session_id: int, include_ended: bool = False) -> Roster:
         .options(
             selectinload(Enrolment.user).selectinload(User.organisation),
             selectinload(Enrolment.user).selectinload(User.team),
+            selectinload(Enrolment.booked_by),
         )
         .order_by(Enrolment.queued_at, Enrolment.created_at, Enrolment.id)
     )
@@ -190,10 +191,10 @@ def in_company_requests(*, team_id: int | None = None, open_only: bool = False):
     query = (
         select(InCompanyRequest)
         .options(
-            selectinload(InCompanyRequest.team),
+            selectinload(InCompanyRequest.team).selectinload(Team.organisation),
             selectinload(InCompanyRequest.requested_by),
             selectinload(InCompanyRequest.course),
-            selectinload(InCompanyRequest.session),
+            selectinload(InCompanyRequest.session).selectinload(Session.course),
         )
         .order_by(InCompanyRequest.created_at.desc())
     )

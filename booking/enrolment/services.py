@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from booking.accounts.models import Role, User
 from booking.core.db import utcnow
@@ -84,26 +84,46 @@ def _choose_mode(session: Session, mode: str | None) -> str:
     return mode
 
 
-def _lock_person_and_existing(session_id: int, user_id: int) -> tuple[User, Enrolment | None]:
-    """The person's row locked, and their active enrolment in the session, in one query."""
-    query = (
-        select(User, Enrolment)
-        .outerjoin(
-            Enrolment,
-            and_(
-                Enrolment.user_id == User.id,
-                Enrolment.session_id == session_id,
-                Enrolment.status.in_(ACTIVE),
-            ),
+@dataclass
+class _Person:
+    user: User
+    existing: Enrolment | None
+    queued: dict[str, int]  # how many wait per mode in this session
+
+
+def _lock_person(session_id: int, participant: User | str) -> _Person:
+    """In one statement: the person (by account or e-mail address) with their row locked,
+    their active enrolment in the session, and the length of the session's queue per mode
+    (a newcomer's position follows from it, without another query)."""
+    waiting = {
+        mode: select(func.count(Enrolment.id))
+        .where(
+            Enrolment.session_id == session_id,
+            places.IN_QUEUE,
+            places.queued_mode == mode,
         )
-        .where(User.id == user_id)
+        .scalar_subquery()
+        for mode in SeatMode
+    }
+    query = select(User, Enrolment, *waiting.values()).outerjoin(
+        Enrolment,
+        and_(
+            Enrolment.user_id == User.id,
+            Enrolment.session_id == session_id,
+            Enrolment.status.in_(ACTIVE),
+        ),
     )
+    if isinstance(participant, str):
+        query = query.where(User.email == participant.strip().lower())  # stored lower case
+    else:
+        query = query.where(User.id == participant.id)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(of=User)
     row = db.session.execute(query).first()
-    if row is None:
-        raise NotFound(_l("No such person."), code="person_not_found")
-    return row[0], row[1]
+    if row is None or not row[0].active:
+        message = _l("No such person.")
+        raise NotFound(message, code="person_not_found", fields={"participant": message})
+    return _Person(row[0], row[1], dict(zip(waiting, row[2:], strict=True)))
 
 
 def _clash_error(found) -> Conflict:
@@ -122,7 +142,7 @@ def _clash_error(found) -> Conflict:
 
 def enrol(
     session_id: int,
-    participant: User,
+    participant: User | str,
     *,
     actor: User,
     mode: str | None = None,
@@ -131,23 +151,26 @@ def enrol(
     now: datetime | None = None,
 ) -> EnrolOutcome:
     """A place if one is free (or a held place pending approval), else the waitlist.
+    `participant` is a person or an e-mail address (any case).
 
     A repeat of the same request returns the existing enrolment (created=False): a double
     submit never makes a second place (invariant 2).
     """
     session = places.lock_session(session_id)
     now = now or utcnow()  # after the lock: queue times follow lock order
-    if not may_act_for(actor, participant):
-        raise PermissionDenied(_l("You may not enrol this person."))
-    if not is_visible(session, participant) and not actor.is_organiser:
+    found = _lock_person(session.id, participant)
+    person = found.user
+    if not may_act_for(actor, person):
+        raise PermissionDenied(_l("You may not enrol this person."), code="not_your_person")
+    if not is_visible(session, person) and not actor.is_organiser:
         raise NotFound(_l("No such session."), code="session_not_found")
     if override_reason and not actor.is_organiser:
         raise PermissionDenied(_l("Only organisers may allow overlapping places."))
+    if found.existing is not None:
+        existing = found.existing
+        return EnrolOutcome(existing, created=False, position=places.position(existing))
     _check_open(session, actor, now)
     mode = _choose_mode(session, mode)
-    person, existing = _lock_person_and_existing(session.id, participant.id)
-    if existing is not None:
-        return EnrolOutcome(existing, created=False, position=places.position(existing))
 
     enrolment = Enrolment(
         session=session,
@@ -159,43 +182,48 @@ def enrol(
     )
     with db.session.no_autoflush:  # the row is written once its status is decided
         db.session.add(enrolment)
-        outcome = _decide_place(session, enrolment, accept_online, now)
-    if outcome is not None:
-        return outcome
-    if enrolment.override_reason:
+        _decide_place(session, enrolment, accept_online, now)
+    position = None
+    if enrolment.status == S.WAITLISTED or enrolment.waiting_for:
+        # The newest in line (its time was taken under the lock): last in its queue.
+        position = found.queued[enrolment.waiting_for or enrolment.mode] + 1
+    if enrolment.status == S.WAITLISTED:
+        queue(person, MessageKind.WAITLISTED, session=session, enrolment=enrolment,
+              position=position)
+    if enrolment.override_reason:  # the organiser's decision, also when it waits for a place
+        db.session.flush()
         audit(
             actor,
             "enrolment.overlap_allowed",
             enrolment,
             after={"reason": enrolment.override_reason},
         )
-    return EnrolOutcome(enrolment, created=True, position=places.position(enrolment))
+    db.session.flush()  # ids for the caller's answer; the same INSERTs the commit would send
+    return EnrolOutcome(enrolment, created=True, position=position)
 
 
-def _decide_place(session: Session, enrolment: Enrolment, accept_online: bool, now: datetime):
-    """Place, place online while waiting for in person, or queue; returns the outcome when
-    queued (the caller finishes the placed cases)."""
+def _decide_place(
+    session: Session, enrolment: Enrolment, accept_online: bool, now: datetime
+) -> None:
+    """Place, place online while waiting for in person, or queue."""
     mode, person = enrolment.mode, enrolment.user
     reservation = places.active_reservation(session, person.organisation_id, mode, now)
     if places.can_place(session, mode, reservation):
         _place(session, enrolment, reservation, now)
-        return None
+        return
     if (
         accept_online
         and mode == SeatMode.IN_PERSON
         and places.can_place(session, SeatMode.ONLINE, None)
     ):
-        # Full in person, free online: take the online place now, keep waiting for in person.
+        # Full in person, free online: take the online place now, keep waiting for in person
+        # (set before the row is written; a request pending approval waits for one thing).
         enrolment.mode = SeatMode.ONLINE
-        _place(session, enrolment, None, now)
-        if enrolment.status == S.CONFIRMED:  # a pending request waits for one decision only
+        if not enrolment.needs_approval:
             enrolment.waiting_for, enrolment.queued_at = SeatMode.IN_PERSON, now
-        return None
+        _place(session, enrolment, None, now)
+        return
     enrolment.status, enrolment.queued_at = S.WAITLISTED, now
-    db.session.flush()
-    at = places.position(enrolment)
-    queue(person, MessageKind.WAITLISTED, session=session, enrolment=enrolment, position=at)
-    return EnrolOutcome(enrolment, created=True, position=at)
 
 
 def _place(session: Session, enrolment: Enrolment, reservation, now: datetime) -> None:
@@ -275,6 +303,8 @@ def leave_queue_for_other_mode(enrolment_id: int, *, actor: User) -> Enrolment:
     _session, enrolment = _lock_enrolment(enrolment_id)
     if not may_act_for(actor, enrolment.user):
         raise PermissionDenied(_l("You may not change this enrolment."))
+    if enrolment.status != S.CONFIRMED or not enrolment.waiting_for:
+        raise Conflict(_l("This enrolment is not waiting for another place."), code="not_waiting")
     enrolment.waiting_for, enrolment.queued_at = None, None
     return enrolment
 

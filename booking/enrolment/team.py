@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from booking.accounts.models import Role, User
-from booking.core.db import utcnow
+from booking.core.db import for_update, utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, collect
 from booking.enrolment import places
 from booking.enrolment.models import (
@@ -237,7 +237,9 @@ def settle_in_company(
     """An organiser links the closed session made for a request, or declines it."""
     if not actor.is_organiser:
         raise PermissionDenied(_l("Only organisers handle in-company requests."))
-    request = db.session.get(InCompanyRequest, request_id)
+    request = db.session.scalar(  # two organisers at once: the second sees it handled
+        for_update(select(InCompanyRequest).where(InCompanyRequest.id == request_id))
+    )
     if request is None:
         raise NotFound(_l("No such request."))
     if request.status != InCompanyStatus.OPEN:

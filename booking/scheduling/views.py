@@ -13,6 +13,7 @@ from sqlalchemy import select
 from booking.accounts.models import Organisation, Role, Team
 from booking.catalogue.queries import all_courses
 from booking.core.auth import roles_required
+from booking.core.db import atomic
 from booking.core.errors import DomainError
 from booking.core.forms import options, show_errors
 from booking.core.timez import from_local, local
@@ -99,8 +100,17 @@ def _pad_meetings(form: SessionForm) -> None:
         form.meetings.append_entry()
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return from_local(value) if value else None
+YEARS = range(1900, 9001)
+
+
+def _aware(value: datetime | None, key: str, problems: dict) -> datetime | None:
+    """Amsterdam wall-clock time to UTC; a year no calendar here can hold is a field error."""
+    if not value:
+        return None
+    if value.year not in YEARS:
+        problems[key] = _("Give a date between 1900 and 9000.")
+        return None
+    return from_local(value)
 
 
 def _read(form: SessionForm) -> tuple[SessionData, dict]:
@@ -128,9 +138,13 @@ def _read(form: SessionForm) -> tuple[SessionData, dict]:
             incomplete[f"meetings.{index}"] = _("Give the date, the start and the end.")
             mapping[f"meetings.{index}"] = f"meetings-{entry.id.split('-')[-1]}-date"
             continue
+        suffix = entry.id.split("-")[-1]
+        if sub.date.data.year not in YEARS:
+            incomplete[f"meetings.{index}"] = _("Give a date between 1900 and 9000.")
+            mapping[f"meetings.{index}"] = f"meetings-{suffix}-date"
+            continue
         start = from_local(datetime.combine(sub.date.data, sub.start.data))
         end = from_local(datetime.combine(sub.date.data, sub.end.data))
-        suffix = entry.id.split("-")[-1]
         mapping[f"meetings.{index}"] = f"meetings-{suffix}-date"
         mapping[f"meetings.{index}.ends_at"] = f"meetings-{suffix}-end"
         mapping[f"meetings.{index}.starts_at"] = f"meetings-{suffix}-start"
@@ -155,9 +169,13 @@ def _read(form: SessionForm) -> tuple[SessionData, dict]:
         venue_id=venue_id,
         room_id=room_id,
         online_venue_id=form.online_venue.data,
-        enrolment_opens_at=_aware(form.enrolment_opens_at.data),
-        enrolment_closes_at=_aware(form.enrolment_closes_at.data),
-        cancellation_deadline=_aware(form.cancellation_deadline.data),
+        enrolment_opens_at=_aware(form.enrolment_opens_at.data, "enrolment_opens_at", incomplete),
+        enrolment_closes_at=_aware(
+            form.enrolment_closes_at.data, "enrolment_closes_at", incomplete
+        ),
+        cancellation_deadline=_aware(
+            form.cancellation_deadline.data, "cancellation_deadline", incomplete
+        ),
         min_participants=form.min_participants.data or 0,
         visibility=form.visibility.data,
         organisation_id=form.organisation.data,
@@ -206,6 +224,21 @@ def _prefill_from_request(form: SessionForm, found) -> list:
     return []
 
 
+def _store(session_id: int | None, data: SessionData, request_id: int | None):
+    """One transaction (retried by `atomic` when it loses a race): schedule or change the
+    session, and link the in-company request it plans, both or neither."""
+    if session_id is None:
+        session = schedule_session(data, actor=current_user)
+        if request_id is not None:
+            from booking.enrolment.team import settle_in_company
+
+            settle_in_company(request_id, actor=current_user, session_id=session.id)
+    else:
+        changes = {k: v for k, v in vars(data).items() if k != "extra"}
+        session = update_session(session_id, changes, actor=current_user)
+    return session.id, session.course.slug
+
+
 def _save(session: Session | None):
     form = SessionForm()
     _choices(form)
@@ -227,24 +260,14 @@ def _save(session: Session | None):
                 raise ValidationError(
                     next(iter(data.extra["incomplete"].values())), fields=data.extra["incomplete"]
                 )
-            if session is None:
-                session = schedule_session(data, actor=current_user)
-                if in_company is not None:  # same transaction: both or neither
-                    from booking.enrolment.team import settle_in_company
-
-                    settle_in_company(in_company.id, actor=current_user, session_id=session.id)
-            else:
-                changes = {k: v for k, v in vars(data).items() if k != "extra"}
-                session = update_session(session.id, changes, actor=current_user)
+            saved_id, slug = atomic(
+                _store, session.id if session else None, data, in_company.id if in_company else None
+            )
         except DomainError as error:
-            db.session.rollback()
             problems = show_errors(form, error, mapping)
         else:
-            db.session.commit()
             flash(_("The session has been saved."), "success")
-            return redirect(
-                url_for("catalogue.course", slug=session.course.slug) + f"#sessie-{session.id}"
-            )
+            return redirect(url_for("catalogue.course", slug=slug) + f"#sessie-{saved_id}")
     _pad_meetings(form)
     status = 422 if request.method == "POST" else 200
     return render_template(

@@ -322,12 +322,6 @@ def test_bad_decisions_are_refused_and_change_nothing(client, make, db_session):
     assert seats(db_session, s.id).held == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: places.fill_free_places skips a waitlisted person whose overlap an organiser "
-    "allowed (clash() ignores enrolment.override_reason) and _promote adds slots without "
-    "overridden=True, so the override only works when a place is free at once",
-)
 def test_an_allowed_overlap_also_holds_when_the_person_is_promoted_later(client, make, db_session):
     booked, other = overlapping(make)
     other_seats = other.seats[0]

@@ -1,0 +1,258 @@
+"""Enrolments: enrol (self, a team member, anyone as organiser), read, cancel, answer offers,
+and the caller's own list. Every write is one `atomic` unit of work whose answer is built
+before the commit (objects expire at commit; reloading them would cost statements), so an
+enrolment request stays within its budget of 8 SQL statements."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from booking.api import bp
+from booking.api.enrolment_schemas import (
+    EnrolIn,
+    EnrolmentChange,
+    EnrolmentList,
+    EnrolmentOut,
+    MyEnrolmentsQuery,
+    NoFieldsIn,
+    ReasonIn,
+)
+from booking.api.enrolment_support import (
+    booker_emails,
+    enrolment_out,
+    hidden_from_strangers,
+    loaded_session,
+    may_read,
+    not_found,
+    participant_key,
+)
+from booking.api.registry import api, reply
+from booking.core.db import atomic, utcnow
+from booking.core.errors import NotFound, PermissionDenied
+from booking.enrolment import places, queries, services
+from booking.enrolment.models import ACTIVE, Enrolment
+from booking.extensions import db
+from booking.scheduling.models import Session
+
+ENROLMENTS = "enrolments"
+
+
+def change_answer(outcome: services.CancelOutcome, actor) -> EnrolmentChange:
+    """The changed enrolment and whoever got a freed place, read inside the unit of work."""
+    enrolment = outcome.enrolment
+    session = loaded_session(enrolment.session_id)  # noqa: F841 - held while answering
+    emails = booker_emails([enrolment], known=[actor])
+    return enrolment_out(
+        enrolment,
+        places.position(enrolment),
+        emails,
+        EnrolmentChange,
+        promoted=[e.id for e in outcome.promoted],
+    )
+
+
+# -- enrol --------------------------------------------------------------------------------------
+
+
+@api(
+    bp,
+    "/sessions/<int:session_id>/enrolments",
+    "POST",
+    summary="Enrol in a session",
+    tag=ENROLMENTS,
+    auth="token",
+    body=EnrolIn,
+    optional_body=True,
+    response=EnrolmentOut,
+    status=201,
+)
+def enrol(user, session_id: int, body: EnrolIn):
+    """Enrol the caller, or `participant`: a member of the caller's team (team leaders) or
+    anyone (organisers). 201 with the new enrolment: `confirmed`, `pending_approval` (the
+    team leader decides; the place is held meanwhile) or, when the session is full,
+    `waitlisted` with `waitlist_position` — a full session is not an error. A repeated or
+    double-submitted request creates nothing: 200 with the existing enrolment. The body may
+    be left out for a session with one mode. Unknown `participant`: 404 `person_not_found`;
+    an overlapping place: 409 `clash`."""
+    participant = participant_key(user, body.participant)
+
+    def work() -> tuple[bool, EnrolmentOut]:
+        outcome = services.enrol(
+            session_id,
+            participant,
+            actor=user,
+            mode=body.mode,
+            accept_online=body.accept_online,
+            override_reason=body.override_reason,
+        )
+        enrolment = outcome.enrolment
+        session = loaded_session(enrolment.session_id)  # noqa: F841 - held while answering
+        emails = booker_emails([enrolment], known=[user, enrolment.user])
+        return outcome.created, enrolment_out(enrolment, outcome.position, emails)
+
+    try:
+        created, answer = atomic(work)
+    except PermissionDenied as error:
+        if error.code == "not_your_person" and isinstance(participant, str):
+            # Someone outside the caller's reach is answered as unknown: the API does not
+            # tell which addresses exist in other teams and organisations.
+            message = _l("No such person.")
+            raise NotFound(message, code="person_not_found", fields={"participant": message})
+        raise
+    if not created:
+        return reply(answer)
+    return reply(answer, 201, location=url_for("api.get_enrolment", enrolment_id=answer.id))
+
+
+# -- read ---------------------------------------------------------------------------------------
+
+
+@api(
+    bp,
+    "/enrolments/<int:enrolment_id>",
+    "GET",
+    summary="One enrolment",
+    tag=ENROLMENTS,
+    auth="token",
+    response=EnrolmentOut,
+)
+def get_enrolment(user, enrolment_id: int):
+    """For the participant, their team leader, HR of their organisation and organisers; for
+    anyone else a 404, as if it did not exist."""
+    found = queries.get(enrolment_id)
+    if found is None or not may_read(user, found.enrolment.user):
+        raise not_found()
+    enrolment = found.enrolment
+    emails = booker_emails([enrolment], known=[user])
+    return reply(enrolment_out(enrolment, found.position, emails))
+
+
+def my_enrolments(user_id: int, query: MyEnrolmentsQuery) -> list[Enrolment]:
+    """One page (plus one, to tell whether more follow), soonest session first."""
+    stmt = (
+        select(Enrolment)
+        .join(Session, Session.id == Enrolment.session_id)
+        .where(Enrolment.user_id == user_id)
+        .options(
+            selectinload(Enrolment.session).selectinload(Session.course),
+            selectinload(Enrolment.session).selectinload(Session.seats),
+        )
+        .order_by(Session.starts_at, Enrolment.id)
+        .limit(query.per_page + 1)
+        .offset(query.offset)
+    )
+    if query.status == "active":
+        stmt = stmt.where(Enrolment.status.in_(ACTIVE))
+    elif query.status != "all":
+        stmt = stmt.where(Enrolment.status == query.status)
+    if query.upcoming:
+        stmt = stmt.where(Session.ends_at > utcnow())
+    return list(db.session.scalars(stmt))
+
+
+@api(
+    bp,
+    "/me/enrolments",
+    "GET",
+    summary="The caller's enrolments",
+    tag=ENROLMENTS,
+    auth="token",
+    query=MyEnrolmentsQuery,
+    response=EnrolmentList,
+)
+def get_my_enrolments(user, query: MyEnrolmentsQuery):
+    """Soonest session first, with waitlist positions. `total` is null: follow `has_more`."""
+    found = my_enrolments(user.id, query)
+    page = found[: query.per_page]
+    listed = queries.with_positions(page)
+    emails = booker_emails(page, known=[user])
+    return reply(
+        EnrolmentList(
+            items=[enrolment_out(item.enrolment, item.position, emails) for item in listed],
+            page=query.page,
+            per_page=query.per_page,
+            has_more=len(found) > query.per_page,
+        )
+    )
+
+
+# -- cancel and offers --------------------------------------------------------------------------
+
+
+@api(
+    bp,
+    "/enrolments/<int:enrolment_id>/cancel",
+    "POST",
+    summary="Cancel an enrolment",
+    tag=ENROLMENTS,
+    auth="token",
+    body=ReasonIn,
+    optional_body=True,
+    response=EnrolmentChange,
+)
+def cancel_enrolment(user, enrolment_id: int, body: ReasonIn):
+    """Cancel a place, a pending request, an offer or a waitlist position (the body may be
+    left out). `promoted` names the enrolments that got the freed place. Cancelling again
+    answers the same enrolment with `promoted` empty. After the cancellation deadline only
+    a team leader or organiser can cancel (403 `deadline_passed` for the participant), and
+    `late_cancel` is then true."""
+
+    def work() -> EnrolmentChange:
+        with hidden_from_strangers(user, enrolment_id):
+            outcome = services.cancel(enrolment_id, actor=user, reason=body.reason)
+        return change_answer(outcome, user)
+
+    return reply(atomic(work))
+
+
+def _answer_offer(user, enrolment_id: int, accept: bool):
+    def work() -> EnrolmentChange:
+        with hidden_from_strangers(user, enrolment_id):
+            outcome = services.answer_offer(enrolment_id, actor=user, accept=accept)
+        return change_answer(outcome, user)
+
+    return reply(atomic(work))
+
+
+OFFER_NOTE = (
+    " The body may be left out. No open offer: 409 `no_offer`. An offer answered after its "
+    "deadline has expired: the answer then shows status `expired`, and `promoted` whoever "
+    "got the place instead."
+)
+
+
+@api(
+    bp,
+    "/enrolments/<int:enrolment_id>/accept",
+    "POST",
+    summary="Accept an offered place",
+    tag=ENROLMENTS,
+    auth="token",
+    body=NoFieldsIn,
+    optional_body=True,
+    response=EnrolmentChange,
+    description="The participant (or an organiser) takes the place offered: status "
+    "`confirmed`." + OFFER_NOTE,
+)
+def accept_offer(user, enrolment_id: int, body: NoFieldsIn):
+    return _answer_offer(user, enrolment_id, accept=True)
+
+
+@api(
+    bp,
+    "/enrolments/<int:enrolment_id>/decline",
+    "POST",
+    summary="Decline an offered place",
+    tag=ENROLMENTS,
+    auth="token",
+    body=NoFieldsIn,
+    optional_body=True,
+    response=EnrolmentChange,
+    description="The participant (or an organiser) lets the offered place go to the next in "
+    "line: status `declined`." + OFFER_NOTE,
+)
+def decline_offer(user, enrolment_id: int, body: NoFieldsIn):
+    return _answer_offer(user, enrolment_id, accept=False)
