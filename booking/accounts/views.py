@@ -24,6 +24,7 @@ from booking.core.db import utcnow
 from booking.core.errors import ValidationError
 from booking.core.urls import safe_next
 from booking.core.web import LANGUAGE_COOKIE
+from booking.enrolment.views import pages as enrolment_pages
 from booking.extensions import db, limiter
 from booking.scheduling import queries as sessions
 
@@ -148,7 +149,7 @@ def dashboard():
     """The start page after log-in; its panels depend on the person's role."""
     user = current_user._get_current_object()
     upcoming = sessions.list_sessions(user, starts_from=utcnow(), limit=8)
-    context = {"upcoming": upcoming}
+    context = {"upcoming": upcoming, **enrolment_pages.dashboard_context(user)}
     if user.role == Role.TEAM_LEADER and user.team_id:
         context["members"] = queries.team_members(user.team_id)
     if user.role in (Role.HR,) and user.organisation_id:
@@ -159,12 +160,8 @@ def dashboard():
 @bp.get("/mijn-team")
 @roles_required(Role.TEAM_LEADER)
 def team():
-    user = current_user._get_current_object()
-    if not user.team_id:
-        abort(404)
-    members = queries.team_members(user.team_id)
-    closed = sessions.team_sessions(user.team_id)
-    return render_template("accounts/team.html", team=user.team, members=members, closed=closed)
+    """Approvals, team bookings, the team's enrolments and in-company requests."""
+    return enrolment_pages.team_page(current_user._get_current_object())
 
 
 @bp.get("/organisatie")

@@ -17,6 +17,7 @@ from booking.catalogue.services import CourseData, create_course, update_course
 from booking.core.auth import roles_required
 from booking.core.errors import DomainError
 from booking.core.forms import show_errors
+from booking.enrolment.views.pages import course_context
 from booking.extensions import db
 from booking.scheduling import queries as sessions
 
@@ -57,7 +58,11 @@ def course(slug: str):
         abort(404)
     upcoming = sessions.upcoming_for_course(course.id, current_user)
     return render_template(
-        "catalogue/course.html", course=course, sessions=upcoming, locale=str(get_locale())
+        "catalogue/course.html",
+        course=course,
+        sessions=upcoming,
+        locale=str(get_locale()),
+        **course_context(current_user, upcoming),  # the person's own status per session
     )
 
 
