@@ -46,8 +46,19 @@ def summary(result) -> str:
 
 
 def snapshot():
-    people = sorted((u.email, u.name, u.role, u.organisation_id, u.team_id, u.education_level,
-                     u.password_hash, u.updated_at) for u in users().values())
+    people = sorted(
+        (
+            u.email,
+            u.name,
+            u.role,
+            u.organisation_id,
+            u.team_id,
+            u.education_level,
+            u.password_hash,
+            u.updated_at,
+        )
+        for u in users().values()
+    )
     return people, sorted((key, t.id, t.updated_at) for key, t in teams().items())
 
 
@@ -58,15 +69,24 @@ def test_good_file_creates_people_teams_and_team_leaders(cli, csv_file, centre):
     assert "new team: Openbaar Groen (Gemeente Vlaardingen)" in result.stdout
     assert problems(result) == []
     people = users()
-    assert sorted(people) == ["anna.leider@vlaardingen.nl", "bea@centrum.nl",
-                              "bram@vlaardingen.nl", "chantal@schiedam.nl",
-                              "hanneke@schiedam.nl", "olga@centrum.nl"]
+    assert sorted(people) == [
+        "anna.leider@vlaardingen.nl",
+        "bea@centrum.nl",
+        "bram@vlaardingen.nl",
+        "chantal@schiedam.nl",
+        "hanneke@schiedam.nl",
+        "olga@centrum.nl",
+    ]
     groen = teams()[("Gemeente Vlaardingen", "Openbaar Groen")]
     assert [u.email for u in groen.leaders] == ["anna.leider@vlaardingen.nl"]
-    assert sorted(u.email for u in groen.members) == ["anna.leider@vlaardingen.nl",
-                                                      "bram@vlaardingen.nl"]
-    assert sorted(teams()) == [("Gemeente Schiedam", "Publiekszaken"),
-                               ("Gemeente Vlaardingen", "Openbaar Groen")]
+    assert sorted(u.email for u in groen.members) == [
+        "anna.leider@vlaardingen.nl",
+        "bram@vlaardingen.nl",
+    ]
+    assert sorted(teams()) == [
+        ("Gemeente Schiedam", "Publiekszaken"),
+        ("Gemeente Vlaardingen", "Openbaar Groen"),
+    ]
     assert people["chantal@schiedam.nl"].team.name == "Publiekszaken"
     assert people["chantal@schiedam.nl"].education_level is None
     assert people["hanneke@schiedam.nl"].role == "hr"
@@ -93,9 +113,11 @@ def test_second_run_reports_everything_unchanged_and_changes_nothing(cli, csv_fi
 
 def test_changed_name_role_and_team_are_reported_as_updated(cli, csv_file, centre):
     cli("import-users", csv_file(GOOD), code=0)
-    changed = (GOOD.replace("Bram Groen", "Bram van Groen")
-               .replace("Publiekszaken,participant", "Publiekszaken,team_leader")
-               .replace("gemeente schiedam,,hr", "Gemeente Schiedam,Personeelszaken,hr"))
+    changed = (
+        GOOD.replace("Bram Groen", "Bram van Groen")
+        .replace("Publiekszaken,participant", "Publiekszaken,team_leader")
+        .replace("gemeente schiedam,,hr", "Gemeente Schiedam,Personeelszaken,hr")
+    )
 
     result = cli("import-users", csv_file(changed, "changed.csv"), code=0)
 
@@ -105,33 +127,41 @@ def test_changed_name_role_and_team_are_reported_as_updated(cli, csv_file, centr
     assert people["bram@vlaardingen.nl"].name == "Bram van Groen"
     assert people["chantal@schiedam.nl"].role == "team_leader"
     assert [u.email for u in teams()[("Gemeente Schiedam", "Publiekszaken")].leaders] == [
-        "chantal@schiedam.nl"]
+        "chantal@schiedam.nl"
+    ]
     assert people["hanneke@schiedam.nl"].team.name == "Personeelszaken"
     assert people["anna.leider@vlaardingen.nl"].name == "Anna Leider"
 
 
 def test_every_kind_of_bad_row_is_reported_by_line_and_the_good_rows_are_imported(
-        cli, csv_file, centre):
+    cli, csv_file, centre
+):
     long = "x" * 201
-    text = HEADER + "\n".join([
-        "good@schiedam.nl,Goed Mens,Gemeente Schiedam,Publiekszaken,participant,mbo",  # 2
-        "not-an-address,Slecht Adres,Gemeente Schiedam,,participant,",  # 3
-        "noname@schiedam.nl,,Gemeente Schiedam,,participant,",  # 4
-        "boss@schiedam.nl,De Baas,Gemeente Schiedam,Weesteam,boss,",  # 5
-        "phd@schiedam.nl,Dr Who,Gemeente Schiedam,,participant,phd",  # 6
-        "elders@nergens.nl,Van Elders,Gemeente Nergens,Spookteam,participant,mbo",  # 7
-        "leider@schiedam.nl,Leider Zonder Team,Gemeente Schiedam,,team_leader,hbo",  # 8
-        "GOOD@Schiedam.nl,Dubbel,Gemeente Schiedam,,participant,",  # 9
-        f"long@schiedam.nl,{long},Gemeente Schiedam,,participant,",  # 10
-        f"longorg@schiedam.nl,Lange Organisatie,{long},,participant,",  # 11
-        f"longteam@schiedam.nl,Lang Team,Gemeente Schiedam,{long},participant,",  # 12
-        f"{'y' * 64}@{'d' * 63}.{'e' * 63}.{'f' * 63}.nl,Te Lang Adres,Gemeente Schiedam,,"
-        "participant,",  # 13: 259 characters, above the 254 of the column
-        "zonderorg@schiedam.nl,Zonder Organisatie,,,participant,",  # 14
-        "regie@centrum.nl,Organisator Met Team,,Regie,organiser,",  # 15
-        "bad,,Gemeente Schiedam,,wizard,phd",  # 16
-        "laatste@schiedam.nl,Laatste Goed,Gemeente Schiedam,,hr,wo",  # 17
-    ]) + "\n"
+    text = (
+        HEADER
+        + "\n".join(
+            [
+                "good@schiedam.nl,Goed Mens,Gemeente Schiedam,Publiekszaken,participant,mbo",  # 2
+                "not-an-address,Slecht Adres,Gemeente Schiedam,,participant,",  # 3
+                "noname@schiedam.nl,,Gemeente Schiedam,,participant,",  # 4
+                "boss@schiedam.nl,De Baas,Gemeente Schiedam,Weesteam,boss,",  # 5
+                "phd@schiedam.nl,Dr Who,Gemeente Schiedam,,participant,phd",  # 6
+                "elders@nergens.nl,Van Elders,Gemeente Nergens,Spookteam,participant,mbo",  # 7
+                "leider@schiedam.nl,Leider Zonder Team,Gemeente Schiedam,,team_leader,hbo",  # 8
+                "GOOD@Schiedam.nl,Dubbel,Gemeente Schiedam,,participant,",  # 9
+                f"long@schiedam.nl,{long},Gemeente Schiedam,,participant,",  # 10
+                f"longorg@schiedam.nl,Lange Organisatie,{long},,participant,",  # 11
+                f"longteam@schiedam.nl,Lang Team,Gemeente Schiedam,{long},participant,",  # 12
+                f"{'y' * 64}@{'d' * 63}.{'e' * 63}.{'f' * 63}.nl,Te Lang Adres,Gemeente Schiedam,,"
+                "participant,",  # 13: 259 characters, above the 254 of the column
+                "zonderorg@schiedam.nl,Zonder Organisatie,,,participant,",  # 14
+                "regie@centrum.nl,Organisator Met Team,,Regie,organiser,",  # 15
+                "bad,,Gemeente Schiedam,,wizard,phd",  # 16
+                "laatste@schiedam.nl,Laatste Goed,Gemeente Schiedam,,hr,wo",  # 17
+            ]
+        )
+        + "\n"
+    )
 
     result = cli("import-users", csv_file(text), code=1)
 
@@ -177,7 +207,8 @@ def test_quoted_line_breaks_count_as_lines(cli, csv_file, centre):
     result = cli("import-users", csv_file(text), code=1)
 
     assert problems(result) == [
-        "line 8: role: Choose one of: participant, team_leader, organiser, hr, admin."]
+        "line 8: role: Choose one of: participant, team_leader, organiser, hr, admin."
+    ]
     assert "warning: ignoring column 'notes'" in result.stderr
     assert summary(result) == "created 2, updated 0, unchanged 0, rejected 1"
     assert users()["b@schiedam.nl"].name == "Bram Bakker"
@@ -194,7 +225,8 @@ def test_semicolons_crlf_free_column_order_and_loose_header_names(cli, csv_file,
     result = cli("import-users", csv_file(text), code=1)
 
     assert problems(result) == [
-        "line 5: role: Choose one of: participant, team_leader, organiser, hr, admin."]
+        "line 5: role: Choose one of: participant, team_leader, organiser, hr, admin."
+    ]
     assert "warning: ignoring column 'Telefoon'" in result.stderr
     piet = users()["piet@vlaardingen.nl"]
     assert piet.name == "Jansen, Piet"
@@ -204,8 +236,9 @@ def test_semicolons_crlf_free_column_order_and_loose_header_names(cli, csv_file,
 
 @pytest.mark.parametrize("separator", [",", ";"])
 def test_a_byte_order_mark_is_accepted(cli, csv_file, centre, separator):
-    text = ("\ufeff" + HEADER + "bom@schiedam.nl,Bo Mark,Gemeente Schiedam,,participant,hbo\n"
-            ).replace(",", separator)
+    text = (
+        "\ufeff" + HEADER + "bom@schiedam.nl,Bo Mark,Gemeente Schiedam,,participant,hbo\n"
+    ).replace(",", separator)
 
     result = cli("import-users", csv_file(text), code=0)
 
@@ -218,28 +251,51 @@ def test_a_row_with_more_fields_than_the_header_is_rejected(cli, csv_file, centr
 
     result = cli("import-users", csv_file(text), code=1)
 
-    assert problems(result)[0] == ("line 2: row: 7 fields where the header has 6; does a value "
-                                   "contain the separator without quotes?")
+    assert problems(result)[0] == (
+        "line 2: row: 7 fields where the header has 6; does a value "
+        "contain the separator without quotes?"
+    )
     assert users() == {}
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "is empty"),
-    (b"\n \n", "is empty"),
-    (HEADER.replace(",education_level", "").encode()
-     + b"a@schiedam.nl,Anna,Gemeente Schiedam,,participant\n",
-     "lacks the column(s) education_level"),
-    (b"email,name,organisation,team,role,education_level,Email\n", "names column email twice"),
-    ((HEADER + "zoe@schiedam.nl,Zoë,Gemeente Schiedam,,participant,\n").encode("cp1252"),
-     "is not UTF-8 text (byte 0xeb on line 2)"),
-    (b"\xff\xfee\x00m\x00", "is not UTF-8 text"),  # UTF-16, as Excel's "Unicode text" writes
-    (HEADER.encode("utf-16-le"), "contains NUL characters (line 1)"),  # UTF-16 without BOM
-    ((HEADER + 'a@schiedam.nl,"Anna,Gemeente Schiedam,,participant,\nb@x.nl,B,,,admin,\n'
-      ).encode(), "line 2: cannot be read as CSV: unexpected end of data"),
-], ids=["empty", "blank", "missing-column", "column-twice", "latin-1", "utf-16", "utf-16-le",
-        "unclosed-quote"])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"\n \n", "is empty"),
+        (
+            HEADER.replace(",education_level", "").encode()
+            + b"a@schiedam.nl,Anna,Gemeente Schiedam,,participant\n",
+            "lacks the column(s) education_level",
+        ),
+        (b"email,name,organisation,team,role,education_level,Email\n", "names column email twice"),
+        (
+            (HEADER + "zoe@schiedam.nl,Zoë,Gemeente Schiedam,,participant,\n").encode("cp1252"),
+            "is not UTF-8 text (byte 0xeb on line 2)",
+        ),
+        (b"\xff\xfee\x00m\x00", "is not UTF-8 text"),  # UTF-16, as Excel's "Unicode text" writes
+        (HEADER.encode("utf-16-le"), "contains NUL characters (line 1)"),  # UTF-16 without BOM
+        (
+            (
+                HEADER + 'a@schiedam.nl,"Anna,Gemeente Schiedam,,participant,\nb@x.nl,B,,,admin,\n'
+            ).encode(),
+            "line 2: cannot be read as CSV: unexpected end of data",
+        ),
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "missing-column",
+        "column-twice",
+        "latin-1",
+        "utf-16",
+        "utf-16-le",
+        "unclosed-quote",
+    ],
+)
 def test_an_unusable_file_is_refused_with_status_2_and_nothing_written(
-        cli, csv_file, centre, content, message):
+    cli, csv_file, centre, content, message
+):
     result = cli("import-users", csv_file(content), code=2)
 
     assert message in result.stderr
@@ -262,8 +318,7 @@ def test_a_file_with_only_a_header_imports_nothing(cli, csv_file, centre):
 
 
 def test_dry_run_reports_but_writes_nothing(cli, csv_file, make, db_session, centre):
-    make.user(email="oud@schiedam.nl", org=make.organisation("Gemeente Schiedam"),
-              password=None)
+    make.user(email="oud@schiedam.nl", org=make.organisation("Gemeente Schiedam"), password=None)
     db_session.commit()
     before = snapshot()
     text = HEADER + (
@@ -320,5 +375,4 @@ def test_a_team_name_is_looked_up_within_the_rows_organisation(cli, csv_file, ce
     vlaardingen = found[("Gemeente Vlaardingen", "Secretariaat")]
     assert schiedam.id != vlaardingen.id
     assert users()["s@schiedam.nl"].team_id == schiedam.id
-    assert schiedam.leaders == [] and [u.email for u in vlaardingen.leaders] == [
-        "v@vlaardingen.nl"]
+    assert schiedam.leaders == [] and [u.email for u in vlaardingen.leaders] == ["v@vlaardingen.nl"]
