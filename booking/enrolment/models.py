@@ -108,6 +108,8 @@ class Enrolment(TimestampMixin, db.Model):
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     late_cancel: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # When the reminder before the session was queued (once per place).
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Raised when what the invite says changes for this person (mode); with the session's
     # revision it gives the iCalendar SEQUENCE.
     revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -58,6 +58,8 @@ def cancel_session(
             BookedSlot.__table__.delete().where(BookedSlot.enrolment_id.in_(placed_ids))
         )
     for enrolment in active:
+        if enrolment.status in PLACED:
+            enrolment.revision += 1  # with the session's revision: the CANCEL's SEQUENCE
         enrolment.status = S.CANCELLED
         enrolment.waiting_for = enrolment.queued_at = None
         enrolment.reservation = None

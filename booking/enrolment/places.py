@@ -391,6 +391,7 @@ def end_place(session: Session, enrolment: Enrolment, status: str, now: datetime
     if enrolment.status in PLACED:
         give_back_seat(session, enrolment, now)
         remove_slots(enrolment)
+        enrolment.revision += 1  # its invite is cancelled with a higher SEQUENCE
     enrolment.status = status
     enrolment.waiting_for = None
     enrolment.queued_at = None

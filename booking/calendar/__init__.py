@@ -1,0 +1,1 @@
+"""iCalendar invites, updates and cancellations; personal subscription feeds."""
