@@ -32,7 +32,6 @@ from booking.scheduling.models import Session, SessionStatus, Visibility
 
 bp = Blueprint("enrolment_manage", __name__)
 ORGANISERS = (Role.ORGANISER, Role.ADMIN)
-ID = "int(max=2147483647)"  # ids are INTEGER columns: larger ones are 404, not a database error
 S = EnrolmentStatus
 MAX_REASON = 500
 STATUS_LABELS = {

@@ -15,7 +15,6 @@ from booking.core.labels import label
 from booking.enrolment import queries, team
 from booking.enrolment.manage_forms import DeclineRequestForm
 from booking.enrolment.manage_views import (
-    ID,
     ORGANISERS,
     REQUEST_LABELS,
     bp,
@@ -64,7 +63,7 @@ def _decline(request_id: int, actor: User, answer: str) -> str:
     return team.settle_in_company(request_id, actor=actor, decline_reason=answer).team.name
 
 
-@bp.post(f"/beheer/incompany/<{ID}:request_id>/afwijzen")
+@bp.post("/beheer/incompany/<int:request_id>/afwijzen")
 @roles_required(*ORGANISERS)
 def decline_request(request_id: int):
     if db.session.get(InCompanyRequest, request_id) is None:

@@ -15,7 +15,6 @@ from booking.core.labels import SEAT_MODES, label
 from booking.enrolment import services
 from booking.enrolment.manage_forms import CancelPlaceForm
 from booking.enrolment.manage_views import (
-    ID,
     MAX_REASON,
     ORGANISERS,
     STATUS_LABELS,
@@ -35,7 +34,7 @@ from booking.enrolment.manage_views import (
 from booking.extensions import db
 
 
-@bp.get(f"/beheer/sessies/<{ID}:session_id>/deelnemers")
+@bp.get("/beheer/sessies/<int:session_id>/deelnemers")
 @roles_required(*ORGANISERS)
 def people(session_id: int):
     return people_page(session_id)
@@ -59,7 +58,7 @@ def _person_by_email(raw: str) -> User:
     return person
 
 
-@bp.post(f"/beheer/sessies/<{ID}:session_id>/deelnemers/toevoegen")
+@bp.post("/beheer/sessies/<int:session_id>/deelnemers/toevoegen")
 @roles_required(*ORGANISERS)
 def add_person(session_id: int):
     session = session_or_404(session_id)
@@ -112,7 +111,7 @@ def _cancel(enrolment_id: int, actor: User, reason):
 
 
 @bp.route(
-    f"/beheer/sessies/<{ID}:session_id>/deelnemers/<{ID}:enrolment_id>/annuleren",
+    "/beheer/sessies/<int:session_id>/deelnemers/<int:enrolment_id>/annuleren",
     methods=["GET", "POST"],
 )
 @roles_required(*ORGANISERS)
@@ -164,7 +163,7 @@ def _move(enrolment_id: int, actor: User, mode: str):
     return outcome.enrolment.user.name, outcome.enrolment.mode, names_of(outcome.promoted)
 
 
-@bp.post(f"/beheer/sessies/<{ID}:session_id>/deelnemers/<{ID}:enrolment_id>/verplaatsen")
+@bp.post("/beheer/sessies/<int:session_id>/deelnemers/<int:enrolment_id>/verplaatsen")
 @roles_required(*ORGANISERS)
 def move(session_id: int, enrolment_id: int):
     if not enrolment_in(session_id, enrolment_id).is_active:
@@ -187,7 +186,7 @@ def _decide(enrolment_id: int, actor: User, approve: bool, reason):
     return outcome.enrolment.user.name, outcome.enrolment.status, names_of(outcome.promoted)
 
 
-@bp.post(f"/beheer/sessies/<{ID}:session_id>/deelnemers/<{ID}:enrolment_id>/besluit")
+@bp.post("/beheer/sessies/<int:session_id>/deelnemers/<int:enrolment_id>/besluit")
 @roles_required(*ORGANISERS)
 def decide(session_id: int, enrolment_id: int):
     enrolment_in(session_id, enrolment_id)
@@ -211,7 +210,7 @@ def _stop_waiting(enrolment_id: int, actor: User):
     return services.leave_queue_for_other_mode(enrolment_id, actor=actor).user.name
 
 
-@bp.post(f"/beheer/sessies/<{ID}:session_id>/deelnemers/<{ID}:enrolment_id>/wachtrij-verlaten")
+@bp.post("/beheer/sessies/<int:session_id>/deelnemers/<int:enrolment_id>/wachtrij-verlaten")
 @roles_required(*ORGANISERS)
 def stop_waiting(session_id: int, enrolment_id: int):
     """A confirmed participant keeps their place but stops waiting for the other mode."""

@@ -14,7 +14,6 @@ from booking.core.timez import from_local
 from booking.enrolment import organiser
 from booking.enrolment.manage_forms import CancelSessionForm
 from booking.enrolment.manage_views import (
-    ID,
     ORGANISERS,
     bp,
     current_actor,
@@ -39,7 +38,7 @@ def _reserve(session_id: int, actor: User, **kwargs) -> None:
     organiser.reserve_seats(session_id, actor=actor, **kwargs)
 
 
-@bp.post(f"/beheer/sessies/<{ID}:session_id>/reserveringen")
+@bp.post("/beheer/sessies/<int:session_id>/reserveringen")
 @roles_required(*ORGANISERS)
 def reserve(session_id: int):
     session = session_or_404(session_id)
@@ -72,7 +71,7 @@ def _release(reservation_id: int, actor: User) -> str:
     return names_of(organiser.release_reservation(reservation_id, actor=actor))
 
 
-@bp.post(f"/beheer/sessies/<{ID}:session_id>/reserveringen/<{ID}:reservation_id>/vrijgeven")
+@bp.post("/beheer/sessies/<int:session_id>/reserveringen/<int:reservation_id>/vrijgeven")
 @roles_required(*ORGANISERS)
 def release(session_id: int, reservation_id: int):
     owner = db.session.scalar(
@@ -92,7 +91,7 @@ def release(session_id: int, reservation_id: int):
 # -- the whole session --------------------------------------------------------------------------
 
 
-@bp.route(f"/beheer/sessies/<{ID}:session_id>/annuleren", methods=["GET", "POST"])
+@bp.route("/beheer/sessies/<int:session_id>/annuleren", methods=["GET", "POST"])
 @roles_required(*ORGANISERS)
 def cancel_session(session_id: int):
     """A confirm step with the reason everyone is told; then every place is cancelled."""

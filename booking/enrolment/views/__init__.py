@@ -37,7 +37,6 @@ from booking.enrolment.views.pages import (
 from booking.extensions import db
 
 bp = Blueprint("enrolment", __name__)
-ID = "int(max=2147483647)"  # ids are INTEGER columns: larger ones are 404, not a database error
 S = EnrolmentStatus
 for helper in (enrolment_label, cancel_state, enrolment_window):
     bp.add_app_template_global(helper)
@@ -72,7 +71,7 @@ def _when(value) -> str:
 # -- a person's own enrolments --------------------------------------------------------------------
 
 
-@bp.post(f"/sessies/<{ID}:session_id>/inschrijven")
+@bp.post("/sessies/<int:session_id>/inschrijven")
 @login_required
 def enrol(session_id: int):
     person = _me()
@@ -163,7 +162,7 @@ def _cancel_seen(enrolment_id: int, actor: User, expected: str | None):
     return before, services.cancel(enrolment_id, actor=actor)
 
 
-@bp.post(f"/inschrijvingen/<{ID}:enrolment_id>/annuleren")
+@bp.post("/inschrijvingen/<int:enrolment_id>/annuleren")
 @login_required
 def cancel(enrolment_id: int):
     actor = _me()
@@ -204,7 +203,7 @@ def _stop_waiting(enrolment_id: int, actor: User) -> Enrolment:
     return services.leave_queue_for_other_mode(enrolment_id, actor=actor)
 
 
-@bp.post(f"/inschrijvingen/<{ID}:enrolment_id>/niet-meer-wachten")
+@bp.post("/inschrijvingen/<int:enrolment_id>/niet-meer-wachten")
 @login_required
 def stop_waiting(enrolment_id: int):
     enrolment = _attempt(_stop_waiting, enrolment_id, _me())
@@ -219,7 +218,7 @@ def stop_waiting(enrolment_id: int):
     return _back()
 
 
-@bp.post(f"/inschrijvingen/<{ID}:enrolment_id>/aanbod")
+@bp.post("/inschrijvingen/<int:enrolment_id>/aanbod")
 @login_required
 def answer_offer(enrolment_id: int):
     answer = request.form.get("answer")
@@ -249,7 +248,7 @@ def answer_offer(enrolment_id: int):
 # -- team leaders ---------------------------------------------------------------------------------
 
 
-@bp.post(f"/inschrijvingen/<{ID}:enrolment_id>/besluit")
+@bp.post("/inschrijvingen/<int:enrolment_id>/besluit")
 @login_required
 def decide(enrolment_id: int):
     decision = request.form.get("decision")
