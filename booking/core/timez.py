@@ -22,11 +22,9 @@ def from_local(value: datetime) -> datetime:
     """
     if value.tzinfo is not None:
         return value.astimezone(UTC)
-    aware = value.replace(tzinfo=AMSTERDAM, fold=0)
-    round_trip = aware.astimezone(UTC).astimezone(AMSTERDAM).replace(tzinfo=None)
-    if round_trip != value:  # inside the spring gap
-        aware = value.replace(tzinfo=AMSTERDAM, fold=1)
-    return aware.astimezone(UTC)
+    # fold=0 takes the first of a repeated hour; in the gap it applies the offset from before
+    # the change, which lands the gap's length later (02:30 -> 03:30 summer time).
+    return value.replace(tzinfo=AMSTERDAM, fold=0).astimezone(UTC)
 
 
 def iso_local(value: datetime | None) -> str | None:

@@ -97,6 +97,13 @@ class BoundedIntConverter(IntegerConverter):
         return number if number <= 2**31 - 1 else 0
 
 
+def _loggable(path: str) -> str:
+    """The path without secrets: a calendar feed address is its own password."""
+    if path.startswith("/calendar/"):
+        return "/calendar/…"
+    return path
+
+
 def _user_id() -> int | None:
     """The person behind the request: the API's bearer token (g.api_user) or the cookie."""
     api_user = g.get("api_user")
@@ -126,7 +133,7 @@ def register_request_hooks(app: Flask) -> None:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": _loggable(request.path),
                     "status": response.status_code,
                     "ms": round(
                         (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1

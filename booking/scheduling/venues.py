@@ -126,10 +126,41 @@ def update_venue(venue: Venue, data: VenueData, actor=None) -> Venue:
         )
     _check(data, venue)
     before = _snapshot(venue)
+    room_names = {r.id: r.name for r in venue.rooms}
     _apply(venue, data)
     db.session.flush()
-    audit(actor, "venue.updated", venue, before=before, after=_snapshot(venue))
+    after = _snapshot(venue)
+    audit(actor, "venue.updated", venue, before=before, after=after)
+    renamed = {r.id for r in venue.rooms if r.id in room_names and room_names[r.id] != r.name}
+    whole = any(before[key] != after[key] for key in ("name", "address", "join_url"))
+    if whole or renamed:
+        _tell_sessions(venue, whole, renamed)
     return venue
+
+
+def _tell_sessions(venue: Venue, whole: bool, renamed_rooms: set[int]) -> None:
+    """What an invite says of the place changed: every coming session held there gets a
+    higher revision and its people an update (invariant 6), as if the session had moved."""
+    from sqlalchemy import false, or_
+
+    from booking.enrolment.organiser import session_changed
+    from booking.scheduling.services import lock_session
+
+    where_held = or_(
+        (Session.venue_id == venue.id) | (Session.online_venue_id == venue.id)
+        if whole
+        else false(),
+        Session.room_id.in_(renamed_rooms),
+    )
+    affected = db.session.scalars(
+        select(Session.id)
+        .where(Session.status == SessionStatus.SCHEDULED, Session.ends_at > utcnow(), where_held)
+        .order_by(Session.id)
+    ).all()
+    for session_id in affected:
+        session = lock_session(session_id)
+        session.revision += 1
+        session_changed(session, times=False, place=True, capacity=False)
 
 
 def _apply(venue: Venue, data: VenueData) -> None:

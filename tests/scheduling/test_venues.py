@@ -131,3 +131,28 @@ def test_organiser_edits_an_online_venue(client, make, db_session):
     db_session.rollback()
     assert db_session.get(Venue, venue.id).provider == "Microsoft Teams"
     assert client.get("/beheer/locaties/999999").status_code == 404
+
+
+def test_a_changed_address_updates_every_coming_invite(make, db_session):
+    from booking.core.db import atomic
+    from booking.notifications.models import OutboxMessage
+    from tests.enrolment.helpers import enrol
+
+    venue = make.physical_venue("Stadskantoor", rooms=(("Zaal 1", 20), ("Zaal 2", 10)))
+    here = make.session(venue=venue)
+    elsewhere = make.session()
+    person = make.user()
+    enrol(here, person)
+    enrol(elsewhere, make.user())
+    revision = here.revision
+    data = VenueData(name="Stadskantoor", kind="physical", address="Nieuwe Haven 1",
+                     city="Schiedam", rooms=[RoomData("Zaal 1", 20), RoomData("Zaal 2", 10)])
+    atomic(update_venue, db_session.get(Venue, venue.id), data)
+    db_session.rollback()
+    assert db_session.get(type(here), here.id).revision == revision + 1
+    changed = db_session.query(OutboxMessage).filter_by(kind="session_changed").all()
+    assert [m.user_id for m in changed] == [person.id]
+    # A capacity change alone says nothing new to anyone.
+    data.rooms = [RoomData("Zaal 1", 25), RoomData("Zaal 2", 10)]
+    atomic(update_venue, db_session.get(Venue, venue.id), data)
+    assert db_session.query(OutboxMessage).filter_by(kind="session_changed").count() == 1
