@@ -12,8 +12,8 @@ from booking.core.db import utcnow
 from booking.core.errors import Conflict, PermissionDenied
 from booking.core.labels import SEAT_MODES, label
 from booking.enrolment import places
+from booking.enrolment.common import CancelOutcome, choose_mode, leads, lock_enrolment
 from booking.enrolment.models import Enrolment, EnrolmentStatus
-from booking.enrolment.services import CancelOutcome, _choose_mode, _lock_enrolment, leads
 from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
 from booking.scheduling.models import Session
@@ -27,7 +27,7 @@ S = EnrolmentStatus
 def answer_offer(
     enrolment_id: int, *, actor: User, accept: bool, now: datetime | None = None
 ) -> CancelOutcome:
-    session, enrolment = _lock_enrolment(enrolment_id)
+    session, enrolment = lock_enrolment(enrolment_id)
     now = now or utcnow()  # after the lock: queue times follow lock order
     person = enrolment.user
     if actor.id != person.id and not actor.is_organiser:
@@ -68,7 +68,7 @@ def decide(
     now: datetime | None = None,
 ) -> CancelOutcome:
     """The team leader (or an organiser) approves or declines a pending request."""
-    session, enrolment = _lock_enrolment(enrolment_id)
+    session, enrolment = lock_enrolment(enrolment_id)
     now = now or utcnow()  # after the lock: queue times follow lock order
     person = enrolment.user
     if not (actor.is_organiser or leads(actor, person)) or actor.id == person.id:
@@ -111,9 +111,9 @@ def move_mode(
 ) -> CancelOutcome:
     if not actor.is_organiser:
         raise PermissionDenied(_l("Only organisers can move people between modes."))
-    session, enrolment = _lock_enrolment(enrolment_id)
+    session, enrolment = lock_enrolment(enrolment_id)
     now = now or utcnow()  # after the lock: queue times follow lock order
-    mode = _choose_mode(session, mode)
+    mode = choose_mode(session, mode)
     if not enrolment.is_active or enrolment.mode == mode:
         return CancelOutcome(enrolment)
     if enrolment.status == S.WAITLISTED:

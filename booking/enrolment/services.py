@@ -8,23 +8,31 @@ messages it owes people to the outbox, all in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
-from booking.accounts.models import Role, User
+from booking.accounts.models import User
 from booking.core.db import utcnow
-from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from booking.core.labels import SEAT_MODES, label
+from booking.core.errors import Conflict, NotFound, PermissionDenied
 from booking.core.models import audit
 from booking.enrolment import places
+from booking.enrolment.common import (
+    CancelOutcome,
+    check_open,
+    choose_mode,
+    leads,
+    lock_enrolment,
+    may_act_for,
+)
+from booking.enrolment.decisions import answer_offer, decide, expire, move_mode
 from booking.enrolment.models import ACTIVE, Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
-from booking.scheduling.models import SeatMode, Session, SessionStatus
+from booking.scheduling.models import SeatMode, Session
 from booking.scheduling.queries import is_visible
 
 S = EnrolmentStatus
@@ -35,53 +43,6 @@ class EnrolOutcome:
     enrolment: Enrolment
     created: bool
     position: int | None = None
-
-
-@dataclass
-class CancelOutcome:
-    enrolment: Enrolment
-    promoted: list[Enrolment] = field(default_factory=list)
-
-
-# -- who may act for whom -----------------------------------------------------------------------
-
-
-def leads(actor: User, person: User) -> bool:
-    return (
-        actor.role == Role.TEAM_LEADER
-        and actor.team_id is not None
-        and actor.team_id == person.team_id
-    )
-
-
-def may_act_for(actor: User, person: User) -> bool:
-    return actor.id == person.id or actor.is_organiser or leads(actor, person)
-
-
-def _check_open(session: Session, actor: User, now: datetime) -> None:
-    if session.status != SessionStatus.SCHEDULED:
-        raise Conflict(_l("This session has been cancelled."), code="session_cancelled")
-    if now >= session.starts_at:
-        raise Conflict(_l("This session has already started."), code="session_started")
-    if actor.is_organiser:
-        return  # organisers may add people outside the enrolment window
-    if session.enrolment_opens_at and now < session.enrolment_opens_at:
-        raise Conflict(_l("Enrolment has not opened yet."), code="enrolment_not_open")
-    if session.enrolment_closes_at and now > session.enrolment_closes_at:
-        raise Conflict(_l("Enrolment for this session has closed."), code="enrolment_closed")
-
-
-def _choose_mode(session: Session, mode: str | None) -> str:
-    offered = session.seat_modes
-    if mode is None:
-        if len(offered) == 1:
-            return offered[0]
-        message = _l("Choose in person or online.")
-        raise ValidationError(message, code="mode_required", fields={"mode": message})
-    if mode not in offered:
-        message = _l("This session has no places %(mode)s.", mode=label(SEAT_MODES, mode))
-        raise ValidationError(message, code="mode_not_offered", fields={"mode": message})
-    return mode
 
 
 @dataclass
@@ -169,8 +130,8 @@ def enrol(
     if found.existing is not None:
         existing = found.existing
         return EnrolOutcome(existing, created=False, position=places.position(existing))
-    _check_open(session, actor, now)
-    mode = _choose_mode(session, mode)
+    check_open(session, actor, now)
+    mode = choose_mode(session, mode)
 
     enrolment = Enrolment(
         session=session,
@@ -248,26 +209,13 @@ def _place(session: Session, enrolment: Enrolment, reservation, now: datetime) -
 # -- cancel -------------------------------------------------------------------------------------
 
 
-def _lock_enrolment(enrolment_id: int) -> tuple[Session, Enrolment]:
-    session_id = db.session.scalar(select(Enrolment.session_id).where(Enrolment.id == enrolment_id))
-    if session_id is None:
-        raise NotFound(_l("No such enrolment."), code="enrolment_not_found")
-    session = places.lock_session(session_id)
-    enrolment = db.session.scalar(
-        select(Enrolment)
-        .where(Enrolment.id == enrolment_id)
-        .execution_options(populate_existing=True)
-    )
-    return session, enrolment
-
-
 def cancel(
     enrolment_id: int, *, actor: User, reason: str | None = None, now: datetime | None = None
 ) -> CancelOutcome:
     """Cancel a place, a pending request or a waitlist position; the freed place goes to the
     next in line in the same transaction. After the cancellation deadline only a team leader
     or organiser can cancel a confirmed place, and it is recorded as late."""
-    session, enrolment = _lock_enrolment(enrolment_id)
+    session, enrolment = lock_enrolment(enrolment_id)
     now = now or utcnow()  # after the lock: queue times follow lock order
     person = enrolment.user
     if not may_act_for(actor, person):
@@ -301,7 +249,7 @@ def cancel(
 
 def leave_queue_for_other_mode(enrolment_id: int, *, actor: User) -> Enrolment:
     """Keep the place held, stop waiting for the other mode."""
-    _session, enrolment = _lock_enrolment(enrolment_id)
+    _session, enrolment = lock_enrolment(enrolment_id)
     if not may_act_for(actor, enrolment.user):
         raise PermissionDenied(_l("You may not change this enrolment."))
     if enrolment.status != S.CONFIRMED or not enrolment.waiting_for:
@@ -310,10 +258,7 @@ def leave_queue_for_other_mode(enrolment_id: int, *, actor: User) -> Enrolment:
     return enrolment
 
 
-# Offers, approvals and mode moves live in decisions.py; callers know them from here.
-from booking.enrolment.decisions import answer_offer, decide, expire, move_mode  # noqa: E402
-
-__all__ = [
+__all__ = [  # offers, approvals and mode moves live in decisions.py; callers know them here
     "CancelOutcome",
     "EnrolOutcome",
     "answer_offer",
@@ -321,6 +266,8 @@ __all__ = [
     "decide",
     "enrol",
     "expire",
+    "leads",
     "leave_queue_for_other_mode",
+    "may_act_for",
     "move_mode",
 ]

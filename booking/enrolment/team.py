@@ -12,6 +12,7 @@ from booking.accounts.models import Role, User
 from booking.core.db import for_update, utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, collect
 from booking.enrolment import places
+from booking.enrolment.common import check_open, choose_mode, leads
 from booking.enrolment.models import (
     ACTIVE,
     Enrolment,
@@ -19,7 +20,6 @@ from booking.enrolment.models import (
     InCompanyRequest,
     InCompanyStatus,
 )
-from booking.enrolment.services import _check_open, _choose_mode, leads
 from booking.extensions import db
 from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
@@ -67,8 +67,8 @@ def book_team(
     now = now or utcnow()  # after the lock: queue times follow lock order
     if not (actor.is_organiser or actor.role == Role.TEAM_LEADER):
         raise PermissionDenied(_l("Only team leaders and organisers book for a team."))
-    _check_open(session, actor, now)
-    mode = _choose_mode(session, mode)
+    check_open(session, actor, now)
+    mode = choose_mode(session, mode)
     people = places.lock_users(ids)
     missing = [i for i in ids if i not in people]
     if missing:

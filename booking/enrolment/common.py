@@ -1,0 +1,78 @@
+"""What the enrolment services share: outcomes, who may act for whom, the session's open
+window and modes, and locking an enrolment through its session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from booking.accounts.models import Role, User
+from booking.core.errors import Conflict, NotFound, ValidationError
+from booking.core.labels import SEAT_MODES, label
+from booking.enrolment import places
+from booking.enrolment.models import Enrolment
+from booking.extensions import db
+from booking.scheduling.models import Session, SessionStatus
+
+
+@dataclass
+class CancelOutcome:
+    enrolment: Enrolment
+    promoted: list[Enrolment] = field(default_factory=list)
+
+
+# -- who may act for whom -----------------------------------------------------------------------
+
+
+def leads(actor: User, person: User) -> bool:
+    return (
+        actor.role == Role.TEAM_LEADER
+        and actor.team_id is not None
+        and actor.team_id == person.team_id
+    )
+
+
+def may_act_for(actor: User, person: User) -> bool:
+    return actor.id == person.id or actor.is_organiser or leads(actor, person)
+
+
+def check_open(session: Session, actor: User, now: datetime) -> None:
+    if session.status != SessionStatus.SCHEDULED:
+        raise Conflict(_l("This session has been cancelled."), code="session_cancelled")
+    if now >= session.starts_at:
+        raise Conflict(_l("This session has already started."), code="session_started")
+    if actor.is_organiser:
+        return  # organisers may add people outside the enrolment window
+    if session.enrolment_opens_at and now < session.enrolment_opens_at:
+        raise Conflict(_l("Enrolment has not opened yet."), code="enrolment_not_open")
+    if session.enrolment_closes_at and now > session.enrolment_closes_at:
+        raise Conflict(_l("Enrolment for this session has closed."), code="enrolment_closed")
+
+
+def choose_mode(session: Session, mode: str | None) -> str:
+    offered = session.seat_modes
+    if mode is None:
+        if len(offered) == 1:
+            return offered[0]
+        message = _l("Choose in person or online.")
+        raise ValidationError(message, code="mode_required", fields={"mode": message})
+    if mode not in offered:
+        message = _l("This session has no places %(mode)s.", mode=label(SEAT_MODES, mode))
+        raise ValidationError(message, code="mode_not_offered", fields={"mode": message})
+    return mode
+
+
+def lock_enrolment(enrolment_id: int) -> tuple[Session, Enrolment]:
+    session_id = db.session.scalar(select(Enrolment.session_id).where(Enrolment.id == enrolment_id))
+    if session_id is None:
+        raise NotFound(_l("No such enrolment."), code="enrolment_not_found")
+    session = places.lock_session(session_id)
+    enrolment = db.session.scalar(
+        select(Enrolment)
+        .where(Enrolment.id == enrolment_id)
+        .execution_options(populate_existing=True)
+    )
+    return session, enrolment
