@@ -11,6 +11,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from booking.api import (  # noqa: E402, F401
     courses,
     enrolment_approvals,
+    enrolment_invite,
     enrolment_organiser,
     enrolment_team,
     enrolments,

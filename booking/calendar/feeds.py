@@ -1,0 +1,250 @@
+"""Subscription feeds: a person's places at a secret address, and organisers' session lists.
+
+A feed is a published calendar (RFC 5545), not an iTIP message: no METHOD, no ORGANIZER or
+ATTENDEE (calendar programs would offer to answer them), and DTSTAMP is when the entry last
+changed, so the same data gives the same text and the ETag means something.
+
+The personal feed lists the places a person holds in scheduled sessions that ended less
+than a year ago: confirmed places as CONFIRMED, and places held for them while a team leader
+decides or an offer is open as TENTATIVE (they hold the seat and the time, and they become
+the invite with the same UID once confirmed). The join link appears only with a confirmed
+online place, as in the invites. Waitlist positions are not places and are left out.
+
+Each feed is built from a fixed number of statements however many places there are: one for
+the person, one for the places with their sessions, courses and venues (joined), one for
+all their meetings (selectin; SQLAlchemy adds one per further 500 sessions).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from icalendar import Event
+from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from booking.accounts.models import User
+from booking.calendar import ics
+from booking.catalogue.models import Course
+from booking.core.db import utcnow
+from booking.core.labels import SEAT_MODES, label
+from booking.enrolment.models import PLACED, Enrolment, EnrolmentStatus
+from booking.extensions import db
+from booking.scheduling.models import SeatMode, Session, SessionMode, SessionStatus
+
+HISTORY = timedelta(days=365)  # places that ended longer ago drop out of the personal feed
+TOKEN_BYTES = 32  # 43 characters of URL-safe base64
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")
+
+
+# -- the secret address -------------------------------------------------------------------------
+
+
+def new_token(user: User) -> str:
+    """A new secret address. It replaces the old one, which then finds nobody: a 404."""
+    user.calendar_token = secrets.token_urlsafe(TOKEN_BYTES)
+    db.session.flush()
+    return user.calendar_token
+
+
+def ensure_token(user: User) -> str:
+    """The person's address, made if they have none. A conditional UPDATE, so two first
+    visits at once agree on one token instead of the later overwriting the shown one."""
+    if user.calendar_token:
+        return user.calendar_token
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.calendar_token.is_(None))
+        .values(calendar_token=secrets.token_urlsafe(TOKEN_BYTES))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(user, ["calendar_token"])
+    return user.calendar_token
+
+
+def user_by_token(token: str) -> User | None:
+    """The active person whose address this is; a malformed token costs no query."""
+    if not _TOKEN_SHAPE.fullmatch(token or ""):
+        return None
+    return db.session.scalar(
+        select(User).where(User.calendar_token == token, User.active.is_(True))
+    )
+
+
+# -- the personal feed --------------------------------------------------------------------------
+
+
+def places_of(user_id: int, now: datetime) -> list[Enrolment]:
+    """The person's held places, soonest first, with everything the feed reads."""
+    query = (
+        select(Enrolment)
+        .join(Enrolment.session)
+        .where(
+            Enrolment.user_id == user_id,
+            Enrolment.status.in_(PLACED),
+            Session.status == SessionStatus.SCHEDULED,
+            Session.ends_at > now - HISTORY,
+        )
+        .options(
+            contains_eager(Enrolment.session).options(
+                joinedload(Session.course),
+                joinedload(Session.venue),
+                joinedload(Session.room),
+                joinedload(Session.online_venue),
+                selectinload(Session.meetings),
+            )
+        )
+        .order_by(Session.starts_at, Enrolment.id)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def _place_events(enrolment: Enrolment) -> list[Event]:
+    session = enrolment.session
+    confirmed = enrolment.status == EnrolmentStatus.CONFIRMED
+    place = ics.place_of(session, enrolment.mode, with_join_link=confirmed)
+    text = ics.place_description(enrolment, place, None)
+    changed = ics.stamp(max(enrolment.updated_at, session.updated_at))
+
+    def fill(event: Event) -> None:
+        event.add("uid", ics.place_uid(enrolment))
+        event.add("dtstamp", changed)
+        event.add("last-modified", changed)
+        event.add("sequence", ics.sequence(enrolment))
+        event.add("summary", session.course.title)
+        event.add("status", "CONFIRMED" if confirmed else "TENTATIVE")
+        event.add("transp", "OPAQUE")
+        if place.location:
+            event.add("location", place.location)
+        if place.join_url:
+            event.add("url", place.join_url)
+        if text:
+            event.add("description", text)
+
+    return ics.series(session.meetings, fill)
+
+
+def personal_feed(user: User, now: datetime | None = None) -> str:
+    """Every place the person holds, in their language."""
+    enrolments = places_of(user.id, now or utcnow())
+    with force_locale(user.language or "nl"):
+        calendar = _published(_("%(centre)s: my sessions", centre=_centre()))
+        events = [e for enrolment in enrolments for e in _place_events(enrolment)]
+        meetings = [m for enrolment in enrolments for m in enrolment.session.meetings]
+        return ics.finish(calendar, events, meetings)
+
+
+# -- the organisers' feed -----------------------------------------------------------------------
+
+
+def course_by_slug(slug: str) -> Course | None:
+    return db.session.scalar(select(Course).where(Course.slug == slug))
+
+
+def coming_sessions(now: datetime, course_id: int | None = None) -> list[Session]:
+    """Scheduled sessions that have not ended, with what the feed reads, soonest first."""
+    query = (
+        select(Session)
+        .where(Session.status == SessionStatus.SCHEDULED, Session.ends_at > now)
+        .options(
+            joinedload(Session.course),
+            joinedload(Session.venue),
+            joinedload(Session.room),
+            joinedload(Session.online_venue),
+            selectinload(Session.meetings),
+            selectinload(Session.seats),
+        )
+        .order_by(Session.starts_at, Session.id)
+    )
+    if course_id is not None:
+        query = query.where(Session.course_id == course_id)
+    return list(db.session.scalars(query).unique())
+
+
+def _seat_line(session: Session, mode: str) -> str:
+    seats = session.seats_for(mode)
+    line = _(
+        "%(mode)s: %(confirmed)d of %(capacity)d places confirmed",
+        mode=label(SEAT_MODES, mode).capitalize(),
+        confirmed=seats.confirmed if seats else 0,
+        capacity=seats.capacity if seats else 0,
+    )
+    if seats is not None and seats.held:
+        line += " " + _("(%(held)d held)", held=seats.held)
+    return line
+
+
+def _people_link(session: Session) -> str | None:
+    try:
+        return url_for("enrolment_manage.people", session_id=session.id, _external=True)
+    except RuntimeError:
+        return None
+
+
+def _session_events(session: Session) -> list[Event]:
+    places = []
+    if session.mode in (SessionMode.PHYSICAL, SessionMode.HYBRID):
+        places.append(ics.place_of(session, SeatMode.IN_PERSON, with_join_link=False))
+    if session.mode in (SessionMode.ONLINE, SessionMode.HYBRID):
+        places.append(ics.place_of(session, SeatMode.ONLINE, with_join_link=True))
+    location = " / ".join(p.location for p in places if p.location)
+    join_url = next((p.join_url for p in places if p.join_url), None)
+    people = _people_link(session)
+    text = ics.description(
+        "\n".join(_seat_line(session, mode) for mode in session.seat_modes),
+        _("Join online: %(url)s", url=join_url) if join_url else None,
+        _("People: %(url)s", url=people) if people else None,
+    )
+    changed = ics.stamp(session.updated_at)
+
+    def fill(event: Event) -> None:
+        event.add("uid", ics.session_uid(session))
+        event.add("dtstamp", changed)
+        event.add("last-modified", changed)
+        event.add("sequence", session.revision)
+        event.add("summary", session.course.title)
+        event.add("status", "CONFIRMED")
+        event.add("transp", "OPAQUE")
+        if location:
+            event.add("location", location)
+        if join_url:
+            event.add("url", join_url)
+        event.add("description", text)
+
+    return ics.series(session.meetings, fill)
+
+
+def organiser_feed(user: User, course: Course | None = None, now: datetime | None = None) -> str:
+    """Every coming scheduled session (or one course's), with its places taken."""
+    sessions = coming_sessions(now or utcnow(), course.id if course else None)
+    with force_locale(user.language or "nl"):
+        name = (
+            _("%(centre)s: sessions of %(course)s", centre=_centre(), course=course.title)
+            if course
+            else _("%(centre)s: all sessions", centre=_centre())
+        )
+        calendar = _published(name)
+        events = [e for session in sessions for e in _session_events(session)]
+        meetings = [m for session in sessions for m in session.meetings]
+        return ics.finish(calendar, events, meetings)
+
+
+# -- shared -------------------------------------------------------------------------------------
+
+
+def _centre() -> str:
+    return current_app.config["CENTRE_NAME"]
+
+
+def _published(name: str):
+    """A subscribed calendar: no METHOD; programs are asked to look again every hour."""
+    calendar = ics.new_calendar(name=name)
+    calendar.add("x-wr-timezone", "Europe/Amsterdam")
+    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    return calendar
