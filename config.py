@@ -44,6 +44,23 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", CENTRE_EMAIL)
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))
+    # The outbox worker (booking/notifications): `file` writes one .eml per message into
+    # MAIL_FOLDER (the embedded default: no SMTP server needed), `smtp` sends with the above.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+    MAIL_FOLDER = os.environ.get("MAIL_FOLDER", str(INSTANCE / "mail"))
+    # Minutes to wait after the 1st, 2nd, ... failed attempt (the last repeats), each with
+    # +-20 % jitter; a message fails for good once it has been tried for MAIL_GIVE_UP_HOURS.
+    MAIL_RETRY_MINUTES = os.environ.get("MAIL_RETRY_MINUTES", "1,2,5,10,20,40,60,120,240")
+    MAIL_GIVE_UP_HOURS = float(os.environ.get("MAIL_GIVE_UP_HOURS", "48"))
+    REMINDER_HOURS = float(os.environ.get("REMINDER_HOURS", "24"))
+    WORKER_BATCH = int(os.environ.get("WORKER_BATCH", "100"))
+    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "5"))
+    WORKER_DUTIES_SECONDS = int(os.environ.get("WORKER_DUTIES_SECONDS", "60"))
+    # SQLite only (PostgreSQL keeps a row lock instead): how long a claimed message is left
+    # alone by other workers; a worker killed while sending it is retried after this.
+    WORKER_LEASE_SECONDS = float(os.environ.get("WORKER_LEASE_SECONDS", "600"))
+    # Deliver mail and run the duties in a thread of `flask run` (only with MAIL_BACKEND=file).
+    EMBEDDED_WORKER = _bool("EMBEDDED_WORKER", True)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -79,10 +96,13 @@ class TestingConfig(Config):
     # Cheap hashes keep the suite fast; production uses argon2-cffi's recommended cost.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    # Tests that deliver mail choose their own folder; nothing lands in instance/mail.
+    MAIL_FOLDER = os.environ.get("TEST_MAIL_FOLDER", str(INSTANCE / "test-mail"))
 
 
 class ProductionConfig(Config):
     PRODUCTION = True
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
 

@@ -35,6 +35,10 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     _init_extensions(app)
     _register_features(app)
+
+    from booking.notifications.cli import start_embedded_worker
+
+    start_embedded_worker(app)  # `flask run` with MAIL_BACKEND=file only; see its docstring
     return app
 
 
@@ -74,12 +78,15 @@ def _register_features(app: Flask) -> None:
     from booking.accounts.cli import register as register_accounts_cli
     from booking.accounts.views import bp as accounts_bp
     from booking.api import bp as api_bp
+    from booking.calendar.views import bp as calendar_bp
     from booking.catalogue.views import bp as catalogue_bp
     from booking.demo import register as register_demo_cli
     from booking.enrolment.cli import register as register_enrolment_cli
     from booking.enrolment.manage_views import bp as enrolment_manage_bp
     from booking.enrolment.views import bp as enrolment_bp
     from booking.extensions import csrf
+    from booking.notifications.cli import register as register_notifications_cli
+    from booking.notifications.views import bp as notifications_bp
     from booking.scheduling.views import bp as scheduling_bp
 
     app.register_blueprint(catalogue_bp)
@@ -87,9 +94,12 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(enrolment_bp)
     app.register_blueprint(enrolment_manage_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(calendar_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     register_accounts_cli(app)
     register_demo_cli(app)
     register_enrolment_cli(app)
+    register_notifications_cli(app)

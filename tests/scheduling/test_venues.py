@@ -145,8 +145,13 @@ def test_a_changed_address_updates_every_coming_invite(make, db_session):
     enrol(here, person)
     enrol(elsewhere, make.user())
     revision = here.revision
-    data = VenueData(name="Stadskantoor", kind="physical", address="Nieuwe Haven 1",
-                     city="Schiedam", rooms=[RoomData("Zaal 1", 20), RoomData("Zaal 2", 10)])
+    data = VenueData(
+        name="Stadskantoor",
+        kind="physical",
+        address="Nieuwe Haven 1",
+        city="Schiedam",
+        rooms=[RoomData("Zaal 1", 20), RoomData("Zaal 2", 10)],
+    )
     atomic(update_venue, db_session.get(Venue, venue.id), data)
     db_session.rollback()
     assert db_session.get(type(here), here.id).revision == revision + 1
