@@ -35,6 +35,9 @@ class Config:
 
     CENTRE_NAME = os.environ.get("CENTRE_NAME", "Talent MVS")
     CENTRE_EMAIL = os.environ.get("CENTRE_EMAIL", "opleidingen@talentmvs.example.nl")
+    # The site's public address, for links in e-mails and calendar invites (sent by the
+    # worker, which has no request to take the host from). Required in production.
+    BASE_URL = os.environ.get("BASE_URL")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -126,5 +129,7 @@ def check_production(settings: dict) -> None:
         problems.append(
             "DATABASE_URL must point at PostgreSQL (or set ALLOW_SQLITE_IN_PRODUCTION=1)"
         )
+    if not (settings.get("BASE_URL") or settings.get("SERVER_NAME")):
+        problems.append("BASE_URL must be set (e.g. https://opleidingen.example.nl) for mail links")
     if problems:
         raise RuntimeError("Refusing to start in production: " + "; ".join(problems))

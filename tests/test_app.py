@@ -30,10 +30,10 @@ def test_production_refuses_the_development_secret(monkeypatch):
         )
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
         create_app("production", {"SECRET_KEY": "k" * 40})
-    app = create_app(
-        "production",
-        {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x@h/db"},
-    )
+    settings = {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x@h/db"}
+    with pytest.raises(RuntimeError, match="BASE_URL"):  # mail and invites link to the site
+        create_app("production", {**settings, "BASE_URL": None, "SERVER_NAME": None})
+    app = create_app("production", {**settings, "BASE_URL": "https://opleidingen.example.nl"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
@@ -54,7 +54,11 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 
 
 def _source_messages() -> set:
-    method_map = [("booking/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [
+        ("booking/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),
+    ]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map=method_map, keywords=KEYWORDS

@@ -21,7 +21,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Event
@@ -33,6 +33,7 @@ from booking.calendar import ics
 from booking.catalogue.models import Course
 from booking.core.db import utcnow
 from booking.core.labels import SEAT_MODES, label
+from booking.core.urls import external_url
 from booking.enrolment.models import PLACED, Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.scheduling.models import SeatMode, Session, SessionMode, SessionStatus
@@ -179,11 +180,8 @@ def _seat_line(session: Session, mode: str) -> str:
     return line
 
 
-def _people_link(session: Session) -> str | None:
-    try:
-        return url_for("enrolment_manage.people", session_id=session.id, _external=True)
-    except RuntimeError:
-        return None
+def _people_link(session: Session) -> str:
+    return external_url("enrolment_manage.people", session_id=session.id)
 
 
 def _session_events(session: Session) -> list[Event]:

@@ -43,7 +43,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -51,6 +51,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from booking.calendar.timezone import vtimezone
 from booking.core.db import utcnow
 from booking.core.timez import AMSTERDAM
+from booking.core.urls import external_url
 from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.notifications.models import MessageKind
 from booking.scheduling.models import SeatMode, Session, SessionStatus
@@ -173,12 +174,9 @@ def place_of(session: Session, mode: str, *, with_join_link: bool) -> Place:
     return Place(in_person_location(session), None)
 
 
-def course_link(course) -> str | None:
-    """The course's page on this site, when a URL can be built (a request, or SERVER_NAME)."""
-    try:
-        return url_for("catalogue.course", slug=course.slug, _external=True)
-    except RuntimeError:
-        return None
+def course_link(course) -> str:
+    """The course's page on this site (BASE_URL, or the request's host)."""
+    return external_url("catalogue.course", slug=course.slug)
 
 
 def description(*lines: str | None) -> str:
@@ -278,14 +276,17 @@ def place_description(enrolment: Enrolment, place: Place, method: str | None) ->
     )
 
 
-def invite(enrolment: Enrolment, method: str, *, now: datetime | None = None) -> str:
+def invite(
+    enrolment: Enrolment, method: str, *, now: datetime | None = None, language: str | None = None
+) -> str:
     """One VCALENDAR with METHOD `method` (REQUEST or CANCEL) for this person's place, in
-    their language. The join link appears only in the REQUEST of an online place."""
+    `language` (the message's) or else theirs. The join link appears only in the REQUEST of
+    an online place."""
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"unknown iTIP method {method!r}")
     session, person = enrolment.session, enrolment.user
     meetings = list(session.meetings)
-    with force_locale(person.language or "nl"):
+    with force_locale(language or person.language or "nl"):
         place = place_of(session, enrolment.mode, with_join_link=method == REQUEST)
         text = place_description(enrolment, place, method)
         dtstamp = stamp(now or utcnow())

@@ -1,8 +1,12 @@
-"""Safe redirects: only to a path on this site."""
+"""Links: safe redirects to a path on this site, and absolute links for mail and calendars."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+
+from flask import current_app, url_for
+
+DEV_BASE_URL = "http://127.0.0.1:5000"  # `make run`, when neither BASE_URL nor SERVER_NAME is set
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -15,3 +19,31 @@ def safe_next(target: str | None, default: str) -> str:
     if "\\" in target:
         return default
     return target
+
+
+def external_url(endpoint: str, anchor: str | None = None, **values) -> str:
+    """An absolute link for an e-mail or a calendar entry. The `BASE_URL` setting, e.g.
+    https://opleidingen.example.nl, wins (the worker has no request to take a host from);
+    else Flask's own `url_for(_external=True)` (SERVER_NAME and PREFERRED_URL_SCHEME, or
+    the current request). Without either,
+    development falls back to the dev server's address and production refuses, rather than
+    mail people links to nowhere."""
+    base = current_app.config.get("BASE_URL")
+    if base:
+        parts = urlsplit(base)
+        adapter = current_app.url_map.bind(
+            parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
+        )
+        url = adapter.build(endpoint, values, force_external=True)
+    else:
+        try:
+            url = url_for(endpoint, _external=True, **values)
+        except RuntimeError:  # no request and no SERVER_NAME
+            if current_app.config.get("PRODUCTION"):
+                raise RuntimeError(
+                    "Set BASE_URL (or SERVER_NAME) so that e-mails can link to the site"
+                ) from None
+            parts = urlsplit(DEV_BASE_URL)
+            adapter = current_app.url_map.bind(parts.netloc, url_scheme=parts.scheme)
+            url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{anchor}" if anchor else url

@@ -12,13 +12,11 @@ deadline) and the database (the session as it is now: course, meetings, venue, t
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import Environment
@@ -26,12 +24,13 @@ from jinja2 import Environment
 from booking.accounts.models import Role
 from booking.calendar import ics
 from booking.core.labels import SEAT_MODES, label
+from booking.core.urls import external_url
+from booking.enrolment.offer_links import offer_token
 from booking.notifications import context
 from booking.notifications.context import Batch, Facts
 from booking.notifications.models import MessageKind, OutboxMessage
 
 K = MessageKind
-DEV_BASE_URL = "http://localhost:5000"  # `make run`, when neither BASE_URL nor SERVER_NAME is set
 
 
 @dataclass
@@ -77,33 +76,6 @@ OUTCOMES = {
 # -- links ----------------------------------------------------------------------------------------
 
 
-def external_url(endpoint: str, anchor: str | None = None, **values) -> str:
-    """An absolute link for an e-mail. The `BASE_URL` setting (or environment variable), e.g.
-    https://opleidingen.example.nl, wins; else Flask's own `url_for(_external=True)`
-    (SERVER_NAME and PREFERRED_URL_SCHEME, or the current request). Without either,
-    development falls back to the dev server's address and production refuses, rather than
-    mail people links to nowhere."""
-    base = current_app.config.get("BASE_URL") or os.environ.get("BASE_URL")
-    if base:
-        parts = urlsplit(base)
-        adapter = current_app.url_map.bind(
-            parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
-        )
-        url = adapter.build(endpoint, values, force_external=True)
-    else:
-        try:
-            url = url_for(endpoint, _external=True, **values)
-        except RuntimeError:  # no request and no SERVER_NAME
-            if current_app.config.get("PRODUCTION"):
-                raise RuntimeError(
-                    "Set BASE_URL (or SERVER_NAME) so that e-mails can link to the site"
-                ) from None
-            parts = urlsplit(DEV_BASE_URL)
-            adapter = current_app.url_map.bind(parts.netloc, url_scheme=parts.scheme)
-            url = adapter.build(endpoint, values, force_external=True)
-    return f"{url}#{anchor}" if anchor else url
-
-
 def _session_links(message: OutboxMessage, batch: Batch) -> dict:
     session = _session(message, batch)
     links = {"my_url": external_url("accounts.dashboard"), "course_url": None, "decide_url": None}
@@ -122,6 +94,13 @@ def _session_links(message: OutboxMessage, batch: Batch) -> dict:
         links["decide_url"] = external_url("enrolment_manage.in_company")
     if message.kind == K.TEAM_BOOKING_SUMMARY:
         links["team_url"] = external_url("accounts.team")
+    enrolment = batch.enrolments.get(message.enrolment_id) if message.enrolment_id else None
+    if message.kind == K.OFFER and enrolment is not None and enrolment.offer_expires_at:
+        token = offer_token(enrolment)
+        for answer in ("accepteren", "afslaan"):
+            links[f"{answer}_url"] = external_url(
+                "enrolment.offer_page", anchor="antwoord", token=token, antwoord=answer
+            )
     return links
 
 
@@ -264,7 +243,7 @@ def _invite(message: OutboxMessage, batch: Batch) -> tuple[str | None, str | Non
     method = ics.method_for(message.kind, enrolment)
     if method is None:
         return None, None
-    return ics.invite(enrolment, method), method
+    return ics.invite(enrolment, method, language=message.language), method
 
 
 def render(message: OutboxMessage, batch: Batch | None = None) -> Rendered:

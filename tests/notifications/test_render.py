@@ -154,7 +154,10 @@ def test_offer_names_its_deadline_and_where_to_answer(world):
     session = world.sessions["offers"]
     page = f"http://localhost/cursussen/{session.course.slug}#sessie-{session.id}"
     assert page in rendered.text and f'href="{page}"' in rendered.html
-    assert "accept or decline" in rendered.text
+    assert "Accept or decline the offer before" in rendered.text
+    for answer in ("accepteren", "afslaan"):  # one link each, to the page that answers
+        link = re.search(rf"http://localhost/aanbod/\S+antwoord={answer}#antwoord", rendered.text)
+        assert link and f'href="{link.group(0)}"' in rendered.html
 
 
 def test_approval_messages(world):
@@ -274,7 +277,7 @@ def test_base_url_setting_wins(world, app, monkeypatch):
 def test_without_server_name_development_links_to_the_dev_server(world, app, monkeypatch):
     message_id = world.message("waitlisted", "fenna").id
     monkeypatch.setitem(app.config, "SERVER_NAME", None)
-    monkeypatch.delenv("BASE_URL", raising=False)
+    monkeypatch.setitem(app.config, "BASE_URL", None)
 
     def in_a_worker(production: bool) -> str:
         monkeypatch.setitem(app.config, "PRODUCTION", production)
@@ -284,7 +287,7 @@ def test_without_server_name_development_links_to_the_dev_server(world, app, mon
             finally:
                 db.session.remove()
 
-    assert "http://localhost:5000/cursussen/" in contextvars.Context().run(in_a_worker, False)
+    assert "http://127.0.0.1:5000/cursussen/" in contextvars.Context().run(in_a_worker, False)
     with pytest.raises(RuntimeError, match="BASE_URL"):
         contextvars.Context().run(in_a_worker, True)
 

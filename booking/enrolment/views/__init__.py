@@ -362,3 +362,6 @@ def request_in_company():
             )
             return redirect(url_for("accounts.team", _anchor="maatwerk"), code=303)
     return team_page(leader, request_form=form, request_problems=problems, status=422)
+
+
+from booking.enrolment.views import offer_page  # noqa: E402,F401 - registers its routes on bp
