@@ -12,8 +12,8 @@ from booking.api.enrolment_support import not_found
 from booking.api.enrolments import ENROLMENTS
 from booking.api.registry import api
 from booking.calendar import ics
+from booking.enrolment.common import leads
 from booking.enrolment.models import Enrolment
-from booking.enrolment.services import leads
 from booking.extensions import db
 from booking.scheduling.models import Session
 
@@ -49,6 +49,7 @@ def _enrolment(enrolment_id: int) -> Enrolment | None:
     summary="The calendar invite of an enrolment",
     tag=ENROLMENTS,
     auth="token",
+    media_type="text/calendar",
 )
 def get_enrolment_invite(user, enrolment_id: int):
     """The invite as it stands now, as `text/calendar` (iCalendar, RFC 5545/5546), not JSON:

@@ -117,7 +117,9 @@ def _operation(endpoint: Endpoint, refs: dict, schemas: dict) -> dict:
             "content": _json(refs[(endpoint.body, "validation")]),
         }
     success: dict = {"description": "OK" if endpoint.status == 200 else "Created"}
-    if endpoint.response is not None:
+    if endpoint.media_type != "application/json":
+        success["content"] = {endpoint.media_type: {"schema": {"type": "string"}}}
+    elif endpoint.response is not None:
         success["content"] = _json(refs[(endpoint.response, "serialization")])
     else:
         success["content"] = _json({"type": "object"})

@@ -34,6 +34,7 @@ class Endpoint:
     auth: str = "public"  # public (token optional), token (any role), organiser
     optional_body: bool = False
     path_params: tuple[str, ...] = field(default=())
+    media_type: str = "application/json"  # of the success response
 
     @property
     def organiser(self) -> bool:
@@ -60,6 +61,7 @@ def api(
     auth: str = "public",
     optional_body: bool = False,
     description: str = "",
+    media_type: str = "application/json",
 ):
     """Register a view. The view gets `user` (None when anonymous), and `body` and/or `query`
     already validated; it returns a Response (see `reply`).
@@ -67,6 +69,7 @@ def api(
     `auth`: "public" (a token is optional and narrows or widens what is seen), "token" (any
     role, but a token is needed: 401 without) or "organiser". With `optional_body` an empty
     body counts as `{}` (a plain `POST .../cancel`), while the document names its shape.
+    `media_type` names a success response that is not JSON (an iCalendar file, say).
     """
     auth = "organiser" if organiser else auth
     if auth not in ("public", "token", "organiser"):
@@ -107,6 +110,7 @@ def api(
                 auth=auth,
                 optional_body=optional_body,
                 path_params=tuple(_PATH_PARAM.findall(rule)),
+                media_type=media_type,
             )
         )
         return wrapped

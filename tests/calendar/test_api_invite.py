@@ -93,3 +93,4 @@ def test_documented_in_openapi(client):
     operation = doc["paths"]["/api/v1/enrolments/{enrolment_id}/invite.ics"]["get"]
     assert "text/calendar" in operation["description"]
     assert {"401", "404"} <= set(operation["responses"])
+    assert set(operation["responses"]["200"]["content"]) == {"text/calendar"}
