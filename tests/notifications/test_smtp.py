@@ -31,7 +31,7 @@ def free_port() -> int:
 class Recorder:
     """An aiosmtpd handler that keeps what it accepted, and misbehaves on request:
     `outage` answers 421 to every message, `unknown` addresses get 550 at RCPT, `delay`
-    makes every DATA slow."""
+    makes every DATA slow, and a cleared `gate` holds every DATA until it is set."""
 
     def __init__(self):
         self.received: list[EmailMessage] = []
@@ -40,6 +40,8 @@ class Recorder:
         self.delay = 0.0
         self.refused = 0  # messages answered 421
         self.started = 0  # DATA commands begun
+        self.gate = threading.Event()
+        self.gate.set()
         self._lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -53,6 +55,8 @@ class Recorder:
             self.started += 1
         if self.delay:
             await asyncio.sleep(self.delay)
+        while not self.gate.is_set():
+            await asyncio.sleep(0.01)
         with self._lock:
             if self.outage:
                 self.refused += 1

@@ -14,6 +14,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
+from booking.accounts.models import User
 from booking.core.db import atomic
 from booking.enrolment import services
 from booking.extensions import db
@@ -87,9 +88,9 @@ def test_while_a_message_is_being_sent_the_engine_can_change_its_session(
     person = make.user()
     place = enrol(session, person).enrolment
     db.session.commit()
-    smtp_server.handler.delay = 1.5
+    smtp_server.handler.gate.clear()  # the server sits on the first message until told
     sending = threading.Thread(
-        target=race, args=(racing_app, [lambda: drain(backend=smtp_server.backend())])
+        target=race, args=(racing_app, [lambda: drain(backend=smtp_server.backend(timeout=60))])
     )
     sending.start()
     try:
@@ -97,11 +98,19 @@ def test_while_a_message_is_being_sent_the_engine_can_change_its_session(
         while smtp_server.handler.started == 0 and time.monotonic() < deadline:
             time.sleep(0.01)
         assert smtp_server.handler.started == 1
-        started = time.monotonic()
-        atomic(services.cancel, place.id, actor=person)  # locks the session row, writes
-        assert time.monotonic() - started < 1.0
+        place_id, person_id = place.id, person.id
+
+        def cancel():
+            actor = db.session.get(User, person_id)
+            return atomic(services.cancel, place_id, actor=actor)
+
+        cancelling = threading.Thread(target=race, args=(racing_app, [cancel]))
+        cancelling.start()  # locks the session row and writes, while the send is under way
+        cancelling.join(30)
+        assert not cancelling.is_alive(), "the cancellation waited for the mail server"
         assert smtp_server.handler.received == []  # the message was still being sent
     finally:
+        smtp_server.handler.gate.set()
         sending.join(30)
     db.session.rollback()
     statuses = dict(db.session.execute(select(OutboxMessage.kind, OutboxMessage.status)).all())
