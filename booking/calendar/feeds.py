@@ -105,29 +105,46 @@ def places_of(user_id: int, now: datetime) -> list[Enrolment]:
     return list(db.session.scalars(query).unique())
 
 
-def _place_events(enrolment: Enrolment) -> list[Event]:
+TEXTS = ics.EventTexts()
+
+
+def _meeting_times(session: Session) -> tuple:
+    return tuple((m.starts_at, m.ends_at) for m in session.meetings)
+
+
+def _entry(key: tuple, meetings, properties: dict) -> str:
+    """The VEVENT text of one feed entry; `key` names everything that goes into it."""
+
+    def build() -> list[Event]:
+        def fill(event: Event) -> None:
+            for name, value in properties.items():
+                if value is not None and value != "":
+                    event.add(name, value)
+
+        return ics.series(meetings, fill)
+
+    return TEXTS.get(key, build)
+
+
+def _place_text(enrolment: Enrolment) -> str:
     session = enrolment.session
     confirmed = enrolment.status == EnrolmentStatus.CONFIRMED
     place = ics.place_of(session, enrolment.mode, with_join_link=confirmed)
-    text = ics.place_description(enrolment, place, None)
     changed = ics.stamp(max(enrolment.updated_at, session.updated_at))
-
-    def fill(event: Event) -> None:
-        event.add("uid", ics.place_uid(enrolment))
-        event.add("dtstamp", changed)
-        event.add("last-modified", changed)
-        event.add("sequence", ics.sequence(enrolment))
-        event.add("summary", session.course.title)
-        event.add("status", "CONFIRMED" if confirmed else "TENTATIVE")
-        event.add("transp", "OPAQUE")
-        if place.location:
-            event.add("location", place.location)
-        if place.join_url:
-            event.add("url", place.join_url)
-        if text:
-            event.add("description", text)
-
-    return ics.series(session.meetings, fill)
+    properties = {
+        "uid": ics.place_uid(enrolment),
+        "dtstamp": changed,
+        "last-modified": changed,
+        "sequence": ics.sequence(enrolment),
+        "summary": session.course.title,
+        "status": "CONFIRMED" if confirmed else "TENTATIVE",
+        "transp": "OPAQUE",
+        "location": place.location,
+        "url": place.join_url,
+        "description": ics.place_description(enrolment, place, None),
+    }
+    key = ("place", *properties.values(), _meeting_times(session))
+    return _entry(key, session.meetings, properties)
 
 
 def personal_feed(user: User, now: datetime | None = None) -> str:
@@ -135,9 +152,9 @@ def personal_feed(user: User, now: datetime | None = None) -> str:
     enrolments = places_of(user.id, now or utcnow())
     with force_locale(user.language or "nl"):
         calendar = _published(_("%(centre)s: my sessions", centre=_centre()))
-        events = [e for enrolment in enrolments for e in _place_events(enrolment)]
+        blocks = [_place_text(enrolment) for enrolment in enrolments]
         meetings = [m for enrolment in enrolments for m in enrolment.session.meetings]
-        return ics.finish(calendar, events, meetings)
+        return ics.finish_text(calendar, blocks, meetings)
 
 
 # -- the organisers' feed -----------------------------------------------------------------------
@@ -184,7 +201,7 @@ def _people_link(session: Session) -> str:
     return external_url("enrolment_manage.people", session_id=session.id)
 
 
-def _session_events(session: Session) -> list[Event]:
+def _session_text(session: Session) -> str:
     places = []
     if session.mode in (SessionMode.PHYSICAL, SessionMode.HYBRID):
         places.append(ics.place_of(session, SeatMode.IN_PERSON, with_join_link=False))
@@ -199,22 +216,20 @@ def _session_events(session: Session) -> list[Event]:
         _("People: %(url)s", url=people) if people else None,
     )
     changed = ics.stamp(session.updated_at)
-
-    def fill(event: Event) -> None:
-        event.add("uid", ics.session_uid(session))
-        event.add("dtstamp", changed)
-        event.add("last-modified", changed)
-        event.add("sequence", session.revision)
-        event.add("summary", session.course.title)
-        event.add("status", "CONFIRMED")
-        event.add("transp", "OPAQUE")
-        if location:
-            event.add("location", location)
-        if join_url:
-            event.add("url", join_url)
-        event.add("description", text)
-
-    return ics.series(session.meetings, fill)
+    properties = {
+        "uid": ics.session_uid(session),
+        "dtstamp": changed,
+        "last-modified": changed,
+        "sequence": session.revision,
+        "summary": session.course.title,
+        "status": "CONFIRMED",
+        "transp": "OPAQUE",
+        "location": location,
+        "url": join_url,
+        "description": text,
+    }
+    key = ("session", *properties.values(), _meeting_times(session))
+    return _entry(key, session.meetings, properties)
 
 
 def organiser_feed(user: User, course: Course | None = None, now: datetime | None = None) -> str:
@@ -227,9 +242,9 @@ def organiser_feed(user: User, course: Course | None = None, now: datetime | Non
             else _("%(centre)s: all sessions", centre=_centre())
         )
         calendar = _published(name)
-        events = [e for session in sessions for e in _session_events(session)]
+        blocks = [_session_text(session) for session in sessions]
         meetings = [m for session in sessions for m in session.meetings]
-        return ics.finish(calendar, events, meetings)
+        return ics.finish_text(calendar, blocks, meetings)
 
 
 # -- shared -------------------------------------------------------------------------------------

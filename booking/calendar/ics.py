@@ -39,6 +39,8 @@ CANCEL cancels the whole series: the master with its RDATEs only.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -224,17 +226,65 @@ def new_calendar(method: str | None = None, name: str | None = None) -> Calendar
     return calendar
 
 
+def _span(meetings: Sequence) -> tuple[datetime, datetime]:
+    if not meetings:
+        return utcnow(), utcnow()
+    return min(m.starts_at for m in meetings), max(m.ends_at for m in meetings)
+
+
 def finish(calendar: Calendar, events: list, meetings: Sequence) -> str:
     """VTIMEZONE first (covering every meeting), then the events; CRLF text."""
-    if meetings:
-        first = min(m.starts_at for m in meetings)
-        last = max(m.ends_at for m in meetings)
-    else:
-        first = last = utcnow()
-    calendar.add_component(vtimezone(first, last))
+    calendar.add_component(vtimezone(*_span(meetings)))
     for event in events:
         calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
+
+
+def finish_text(calendar: Calendar, blocks: Sequence[str], meetings: Sequence) -> str:
+    """As `finish`, with the events already written as text (see `EventTexts`)."""
+    head = calendar.to_ical().decode("utf-8")
+    end = "END:VCALENDAR\r\n"
+    if not head.endswith(end):  # pragma: no cover - icalendar always ends a calendar so
+        raise ValueError("unexpected end of a VCALENDAR")
+    zone = vtimezone(*_span(meetings)).to_ical().decode("utf-8")
+    return head[: -len(end)] + zone + "".join(blocks) + end
+
+
+class EventTexts:
+    """The VEVENT text of a place or session, remembered by everything it is made from.
+
+    Writing iCalendar with the icalendar library costs about a millisecond per event, which
+    makes a feed of hundreds of places slow to build on every poll. A feed entry is a pure
+    function of its inputs (UID, SEQUENCE, stamps, texts, meeting times), so the key *is*
+    those inputs: a changed place has a new key, and a stale text cannot be served. Bounded
+    (least recently used out), per process; thread-safe for threaded servers.
+    """
+
+    def __init__(self, size: int = 20_000):
+        self.size = size
+        self._texts: OrderedDict[tuple, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple, build: Callable[[], list[Event]]) -> str:
+        with self._lock:
+            text = self._texts.get(key)
+            if text is not None:
+                self._texts.move_to_end(key)
+                self.hits += 1
+                return text
+        text = "".join(event.to_ical().decode("utf-8") for event in build())
+        with self._lock:
+            self.misses += 1
+            self._texts[key] = text
+            while len(self._texts) > self.size:
+                self._texts.popitem(last=False)
+        return text
+
+    def clear(self) -> None:
+        with self._lock:
+            self._texts.clear()
+            self.hits = self.misses = 0
 
 
 def organizer() -> vCalAddress:

@@ -109,7 +109,7 @@ def test_an_expired_offer_says_so_and_the_place_moves_on(client, make, db_sessio
     token = offer_token(mine)
     page = client.get(f"/aanbod/{token}").get_data(as_text=True)
     assert 'value="accept"' not in page
-    assert "expired" in page
+    assert 'data-status="offer-expired"' in page
     client.post(f"/aanbod/{token}", data={"answer": "accept"})
     assert _status(db_session, mine.id) == "expired"
     (theirs,) = db_session.scalars(select(Enrolment).where(Enrolment.user_id == next_one.id))

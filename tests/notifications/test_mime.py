@@ -133,7 +133,7 @@ def test_utf8_everywhere_and_seven_bit_on_the_wire(world):
     message = world.message("in_company_requested", "organiser")
     raw, parsed = sent(message)
     assert raw.isascii()  # quoted-printable and base64: safe for any SMTP server
-    assert parsed["Subject"] == "In-company request from Financiën (Gemeente Schiedam)"
+    assert parsed["Subject"] == "Incompany aanvraag van Financiën (Gemeente Schiedam)"  # nl
     assert "Financiën" in parsed.get_body(("plain",)).get_content()
     assert "Financiën" in parsed.get_body(("html",)).get_content()
 
