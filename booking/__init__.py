@@ -44,7 +44,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
 def _init_extensions(app: Flask) -> None:
     from booking.core import web
-    from booking.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from booking.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     from booking.core.db import configure_engine
@@ -52,7 +52,6 @@ def _init_extensions(app: Flask) -> None:
     configure_engine(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    mail.init_app(app)
     limiter.init_app(app)
     babel.init_app(
         app,
