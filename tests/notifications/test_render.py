@@ -217,7 +217,7 @@ def test_changes_say_what_changed_with_the_new_details(world):
     assert "The date or times are different." in changed
     assert "The place is different." not in changed
     assert amsterdam_hours(world.sessions["changes"]) in changed
-    assert "Stadskantoor, Stadserf 1, 3112 DZ Schiedam, room Zaal Financiën" in changed
+    assert "Stadskantoor, Stadserf 1, 3112 DZ Schiedam, Zaal Financiën" in changed
     moved = in_language(world.message("mode_changed", "kees"), "en").text
     assert "you now take part online" in moved and "online via Teams" in moved
 
