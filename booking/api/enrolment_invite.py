@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from booking.accounts.models import User
 from booking.api import bp
@@ -15,7 +15,7 @@ from booking.calendar import ics
 from booking.enrolment.common import leads
 from booking.enrolment.models import Enrolment
 from booking.extensions import db
-from booking.scheduling.models import Session
+from booking.scheduling.queries import place_and_times
 
 
 def may_see_invite(actor: User, person: User) -> bool:
@@ -32,11 +32,7 @@ def _enrolment(enrolment_id: int) -> Enrolment | None:
         .options(
             joinedload(Enrolment.user),
             joinedload(Enrolment.session).options(
-                joinedload(Session.course),
-                joinedload(Session.venue),
-                joinedload(Session.room),
-                joinedload(Session.online_venue),
-                selectinload(Session.meetings),
+                *place_and_times(),
             ),
         )
     )

@@ -26,7 +26,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Event
 from sqlalchemy import select, update
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from booking.accounts.models import User
 from booking.calendar import ics
@@ -37,6 +37,7 @@ from booking.core.urls import external_url
 from booking.enrolment.models import PLACED, Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.scheduling.models import SeatMode, Session, SessionMode, SessionStatus
+from booking.scheduling.queries import place_and_times
 
 HISTORY = timedelta(days=365)  # places that ended longer ago drop out of the personal feed
 TOKEN_BYTES = 32  # 43 characters of URL-safe base64
@@ -93,11 +94,7 @@ def places_of(user_id: int, now: datetime) -> list[Enrolment]:
         )
         .options(
             contains_eager(Enrolment.session).options(
-                joinedload(Session.course),
-                joinedload(Session.venue),
-                joinedload(Session.room),
-                joinedload(Session.online_venue),
-                selectinload(Session.meetings),
+                *place_and_times(),
             )
         )
         .order_by(Session.starts_at, Enrolment.id)
@@ -170,11 +167,7 @@ def coming_sessions(now: datetime, course_id: int | None = None) -> list[Session
         select(Session)
         .where(Session.status == SessionStatus.SCHEDULED, Session.ends_at > now)
         .options(
-            joinedload(Session.course),
-            joinedload(Session.venue),
-            joinedload(Session.room),
-            joinedload(Session.online_venue),
-            selectinload(Session.meetings),
+            *place_and_times(),
             selectinload(Session.seats),
         )
         .order_by(Session.starts_at, Session.id)

@@ -15,7 +15,7 @@ from datetime import datetime
 from babel.dates import format_date, format_time
 from flask_babel import get_locale
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from booking.accounts.models import User
 from booking.core.timez import AMSTERDAM
@@ -23,6 +23,7 @@ from booking.enrolment.models import Enrolment, EnrolmentStatus, InCompanyReques
 from booking.extensions import db
 from booking.notifications.models import MessageKind, OutboxMessage
 from booking.scheduling.models import SeatMode, Session, SessionStatus
+from booking.scheduling.queries import place_and_times
 
 K = MessageKind
 
@@ -76,11 +77,7 @@ def load(messages: Iterable[OutboxMessage]) -> Batch:
             select(Session)
             .where(Session.id.in_(session_ids))
             .options(
-                joinedload(Session.course),
-                joinedload(Session.venue),
-                joinedload(Session.room),
-                joinedload(Session.online_venue),
-                selectinload(Session.meetings),
+                *place_and_times(),
             )
         )
         batch.sessions = {s.id: s for s in rows}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, exists, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from booking.accounts.models import Role
 from booking.core.db import utcnow
@@ -71,6 +71,18 @@ def is_visible(session: Session, user) -> bool:
 def can_see(user, session: Session) -> bool:
     return bool(
         db.session.scalar(select(Session.id).where(Session.id == session.id, visible_to(user)))
+    )
+
+
+def place_and_times() -> tuple:
+    """Loader options for what invites, feeds and messages say of a session: its course,
+    venue, room and online venue (joined) and its meetings (one more statement)."""
+    return (
+        joinedload(Session.course),
+        joinedload(Session.venue),
+        joinedload(Session.room),
+        joinedload(Session.online_venue),
+        selectinload(Session.meetings),
     )
 
 
