@@ -20,9 +20,7 @@ Not part of the tests: figures only.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -31,8 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select
 
+from bench.common import bench_venues, fresh_database, measure, quiet_logs, statement_counter
 from booking import create_app
 from booking.extensions import db
 
@@ -41,36 +40,15 @@ ORGANISER = "organisator@talentmvs.example.nl"
 
 
 def build(app, places: int, meetings: int) -> None:
-    from flask_migrate import upgrade
-
     from booking.accounts.models import User
     from booking.catalogue.services import CourseData, create_course
     from booking.core.db import atomic
-    from booking.demo import seed_demo
     from booking.enrolment import services
     from booking.scheduling.services import MeetingData, SessionData, schedule_session
-    from booking.scheduling.venues import RoomData, VenueData, create_venue
 
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
-        seed_demo()
-        online = create_venue(
-            VenueData(
-                name="Bench online", kind="online", provider="Teams", join_url="https://t.example/b"
-            )
-        )
-        venue = create_venue(
-            VenueData(
-                name="Bench venue",
-                kind="physical",
-                address="Straat 1",
-                city="Schiedam",
-                rooms=[RoomData("Zaal 1", 30)],
-            )
-        )
+        fresh_database()
+        online, venue = bench_venues()
         course = create_course(
             CourseData(
                 title="Benchcursus agenda",
@@ -108,33 +86,6 @@ def build(app, places: int, meetings: int) -> None:
             atomic(services.enrol, session_id, PARTICIPANT, actor=person, mode=mode)
 
 
-def counted(engine):
-    counter = {"n": 0}
-
-    def count(*_args):
-        counter["n"] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    return counter
-
-
-def measure(app, counter, paths: list[tuple[str, str, dict]], repeat: int) -> None:
-    client = app.test_client()
-    print(f"{'request':44} {'p50 ms':>8} {'p95 ms':>8} {'SQL':>5} {'KiB':>7} {'status':>6}")
-    for name, path, headers in paths:
-        timings, statements, status, size = [], 0, 0, 0
-        for _ in range(repeat):
-            counter["n"] = 0
-            began = time.perf_counter()
-            response = client.get(path, headers=headers)
-            timings.append((time.perf_counter() - began) * 1000)
-            statements, status, size = counter["n"], response.status_code, len(response.data)
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-        median = statistics.median(timings)
-        print(f"{name:44} {median:8.1f} {p95:8.1f} {statements:5d} {size / 1024:7.1f} {status:6d}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--places", type=int, default=500)
@@ -156,8 +107,7 @@ def main() -> None:
             "BASE_URL": "https://opleidingen.example.nl",
         },
     )
-    for name in ("booking.request", "booking.worker"):  # a log line per request and message
-        logging.getLogger(name).setLevel(logging.WARNING)
+    quiet_logs()
     began = time.perf_counter()
     build(app, args.places, args.meetings)
     print(
@@ -181,7 +131,7 @@ def main() -> None:
         )
         _token, api_token = create_api_token(person, "bench")
         db.session.commit()
-        counter = counted(db.engine)
+        counter = statement_counter(db.engine)
     auth = {"Authorization": f"Bearer {api_token}"}
     measure(
         app,
@@ -194,6 +144,7 @@ def main() -> None:
         args.repeat,
     )
 
+    print(f"feed entries remembered: {feeds.TEXTS.hits} reused, {feeds.TEXTS.misses} written")
     with app.app_context():
         due = db.session.scalar(select(func.count(OutboxMessage.id)))
         counter["n"] = 0

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -21,44 +20,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event, text
-
+from bench.common import bench_venues, fresh_database, measure, quiet_logs, statement_counter
 from booking import create_app
 from booking.extensions import db
 
 
 def build(app, courses: int, per_course: int) -> str:
-    from flask_migrate import upgrade
-
     from booking.catalogue.services import CourseData, create_course
-    from booking.demo import seed_demo
     from booking.scheduling.services import MeetingData, SessionData, schedule_session
-    from booking.scheduling.venues import RoomData, VenueData, create_venue
 
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
-        seed_demo()
-        online = create_venue(
-            VenueData(
-                name="Bench online",
-                kind="online",
-                provider="Teams",
-                join_url="https://teams.example/bench",
-            )
-        )
-        rooms = [RoomData(f"Zaal {n}", 30) for n in range(per_course)]
-        venue = create_venue(
-            VenueData(
-                name="Bench venue",
-                kind="physical",
-                address="Straat 1",
-                city="Schiedam",
-                rooms=rooms,
-            )
-        )
+        fresh_database()
+        online, venue = bench_venues(rooms=per_course)
         start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
         slug = ""
         for number in range(courses):
@@ -90,30 +63,6 @@ def build(app, courses: int, per_course: int) -> str:
         return slug
 
 
-def measure(app, paths: list[str], repeat: int) -> None:
-    client = app.test_client()
-    with app.app_context():
-        engine = db.engine
-    counter = {"n": 0}
-
-    def count(*_args):
-        counter["n"] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    print(f"{'page':48} {'p50 ms':>8} {'p95 ms':>8} {'SQL':>5} {'status':>6}")
-    for path in paths:
-        timings, statements, status = [], 0, 0
-        for _ in range(repeat):
-            counter["n"] = 0
-            began = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - began) * 1000)
-            statements, status = counter["n"], response.status_code
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-        print(f"{path:48} {statistics.median(timings):8.1f} {p95:8.1f} {statements:5d} {status:6d}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--courses", type=int, default=300)
@@ -124,6 +73,7 @@ def main() -> None:
     if not url:
         url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='booking-bench-')) / 'bench.sqlite'}"
     app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    quiet_logs()
     began = time.perf_counter()
     slug = build(app, args.courses, args.sessions_per_course)
     sessions = args.courses * args.sessions_per_course
@@ -131,20 +81,19 @@ def main() -> None:
         f"database: {url.split('@')[-1]}; {args.courses} extra courses, {sessions} sessions "
         f"(built in {time.perf_counter() - began:.1f} s)"
     )
-    measure(
-        app,
-        [
-            "/",
-            "/?q=bench",
-            "/?format=workshop&page=3",
-            f"/cursussen/{slug}",
-            "/evenementen/loopbaanfestival",
-            "/api/v1/courses?per_page=100",
-            "/api/v1/sessions?per_page=100",
-            "/api/v1/sessions?available=true&mode=hybrid",
-        ],
-        args.repeat,
-    )
+    with app.app_context():
+        counter = statement_counter(db.engine)
+    paths = [
+        "/",
+        "/?q=bench",
+        "/?format=workshop&page=3",
+        f"/cursussen/{slug}",
+        "/evenementen/loopbaanfestival",
+        "/api/v1/courses?per_page=100",
+        "/api/v1/sessions?per_page=100",
+        "/api/v1/sessions?available=true&mode=hybrid",
+    ]
+    measure(app, counter, [(path, path, {}) for path in paths], args.repeat)
 
 
 if __name__ == "__main__":
