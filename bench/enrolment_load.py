@@ -23,8 +23,6 @@ import http.client
 import json
 import os
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,8 +40,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.gunicorn_server import BIN, free_port, start_gunicorn, stop_gunicorn, wait_ready  # noqa: E402
+
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/booking_bench_enrol"
-BIN = ROOT / ".venv" / "bin"
 
 
 # -- database -----------------------------------------------------------------------------------
@@ -152,72 +151,6 @@ def build(url: str, people: int, places: int) -> tuple[int, list[str]]:
         )
         db.session.commit()
         return session.id, tokens
-
-
-# -- gunicorn -----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(url: str, port: int, workers: int, threads: int, log: Path, app: str):
-    command = [
-        str(BIN / "gunicorn"),
-        "-w",
-        str(workers),
-        "-b",
-        f"127.0.0.1:{port}",
-        "--error-logfile",
-        str(log),
-        "--log-level",
-        "warning",
-    ]
-    if threads > 1:
-        command += ["--threads", str(threads)]
-    command.append(app)
-    return subprocess.Popen(  # its own process group, so stopping it takes its workers along
-        command,
-        cwd=ROOT,
-        env=app_env(url),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop_gunicorn(process) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)  # the group of the gunicorn this script started
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-
-
-def wait_ready(port: int, path: str, process, timeout: float = 60.0) -> None:
-    deadline, last = time.monotonic() + timeout, "no answer"
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            response.read()
-            if response.status == 200:
-                return
-            last = f"HTTP {response.status}"
-        except OSError as error:
-            last = repr(error)
-        finally:
-            connection.close()
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer {path} within {timeout:.0f} s ({last})")
 
 
 # -- load ---------------------------------------------------------------------------------------
@@ -383,7 +316,7 @@ def main() -> int:
     )
     port = free_port()
     log = Path(tempfile.mkdtemp(prefix="booking-bench-")) / "gunicorn.log"
-    process = start_gunicorn(url, port, args.workers, args.threads, log, args.app)
+    process = start_gunicorn(app_env(url), port, args.workers, args.threads, log, args.app)
     try:
         wait_ready(port, f"/api/v1/sessions/{session_id}", process)
         print(
