@@ -137,23 +137,27 @@ def confirm_held(session: Session, enrolment: Enrolment) -> None:
 # -- time slots (invariant 3) -------------------------------------------------------------------
 
 
+def _meetings_overlapping(session_id: int):
+    """The session's meetings (aliased) and the condition that one overlaps a booked slot."""
+    mine = Meeting.__table__.alias("mine")
+    overlap = and_(
+        mine.c.session_id == session_id,
+        mine.c.starts_at < BookedSlot.ends_at,
+        mine.c.ends_at > BookedSlot.starts_at,
+    )
+    return mine, overlap
+
+
 def clash(user_id: int, session_id: int):
     """Another session in which this person holds a place at an overlapping time, or None.
     Places an organiser allowed to overlap still count: the exception was for that pair."""
-    mine = Meeting.__table__.alias("mine")
+    mine, overlap = _meetings_overlapping(session_id)
     query = (
         select(Session.id, Session.course_id, Session.starts_at)
         .select_from(BookedSlot)
         .join(Enrolment, Enrolment.id == BookedSlot.enrolment_id)
         .join(Session, Session.id == Enrolment.session_id)
-        .join(
-            mine,
-            and_(
-                mine.c.session_id == session_id,
-                mine.c.starts_at < BookedSlot.ends_at,
-                mine.c.ends_at > BookedSlot.starts_at,
-            ),
-        )
+        .join(mine, overlap)
         .where(BookedSlot.user_id == user_id, Enrolment.session_id != session_id)
         .limit(1)
     )
@@ -164,18 +168,11 @@ def clashing_users(user_ids, session_id: int) -> set[int]:
     """Of these people, those holding a place that overlaps this session (one query)."""
     if not user_ids:
         return set()
-    mine = Meeting.__table__.alias("mine")
+    mine, overlap = _meetings_overlapping(session_id)
     query = (
         select(BookedSlot.user_id)
         .join(Enrolment, Enrolment.id == BookedSlot.enrolment_id)
-        .join(
-            mine,
-            and_(
-                mine.c.session_id == session_id,
-                mine.c.starts_at < BookedSlot.ends_at,
-                mine.c.ends_at > BookedSlot.starts_at,
-            ),
-        )
+        .join(mine, overlap)
         .where(
             BookedSlot.user_id.in_(list(user_ids)),
             Enrolment.session_id != session_id,
