@@ -1,13 +1,19 @@
-"""Writing to the outbox. Callers are inside the transaction of the change (invariant 5)."""
+"""Writing to the outbox (callers are inside the transaction of the change, invariant 5), and
+organisers sending failed messages again."""
 
 from __future__ import annotations
 
 import uuid
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
 
+from booking.core.db import utcnow
+from booking.core.errors import PermissionDenied
+from booking.core.models import audit
 from booking.extensions import db
-from booking.notifications.models import MessageKind, OutboxMessage
+from booking.notifications.models import MessageKind, MessageStatus, OutboxMessage
 
 
 def queue(user, kind: MessageKind, *, session=None, enrolment=None, **data) -> OutboxMessage:
@@ -25,3 +31,35 @@ def queue(user, kind: MessageKind, *, session=None, enrolment=None, **data) -> O
     )
     db.session.add(message)
     return message
+
+
+def failed_messages(kind: str | None = None, session_id: int | None = None):
+    """The query of failed messages, optionally of one kind and/or one session."""
+    query = select(OutboxMessage).where(OutboxMessage.status == MessageStatus.FAILED)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    if session_id:
+        query = query.where(OutboxMessage.session_id == session_id)
+    return query
+
+
+def send_again(messages: list[OutboxMessage], actor) -> int:
+    """Failed messages become pending again with a fresh retry schedule; the worker picks
+    them up on its next pass. Only organisers may; a message no longer failed (a second
+    click, or another organiser was quicker) is left alone and not counted."""
+    if not actor.is_organiser:
+        raise PermissionDenied(_l("Only organisers can send messages again."))
+    by_id = {m.id: m for m in messages}
+    if not by_id:
+        return 0
+    again = db.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(by_id), OutboxMessage.status == MessageStatus.FAILED)
+        .values(status=MessageStatus.PENDING, attempts=0, next_attempt_at=utcnow())
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    for message_id in again:
+        message = by_id[message_id]
+        audit(actor, "message.sent_again", message, before={"last_error": message.last_error})
+    return len(again)

@@ -13,15 +13,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from booking.accounts.models import Role, User
+from booking.accounts.models import Role
 from booking.core.auth import roles_required
-from booking.core.db import utcnow
-from booking.core.models import audit
 from booking.extensions import db
 from booking.notifications.models import MessageKind, MessageStatus, OutboxMessage
+from booking.notifications.services import failed_messages, send_again
 from booking.scheduling.models import Session
 
 bp = Blueprint("notifications_manage", __name__)
@@ -64,15 +63,6 @@ def _filters() -> tuple[str | None, int | None]:
     return kind, (session_id if session_id and 0 < session_id < 2**31 else None)
 
 
-def _failed(kind: str | None, session_id: int | None):
-    query = select(OutboxMessage).where(OutboxMessage.status == MessageStatus.FAILED)
-    if kind:
-        query = query.where(OutboxMessage.kind == kind)
-    if session_id:
-        query = query.where(OutboxMessage.session_id == session_id)
-    return query
-
-
 def _sessions(ids) -> dict[int, Session]:
     ids = {i for i in ids if i}
     if not ids:
@@ -81,26 +71,6 @@ def _sessions(ids) -> dict[int, Session]:
         select(Session).where(Session.id.in_(ids)).options(joinedload(Session.course))
     )
     return {s.id: s for s in found}
-
-
-def send_again(messages: list[OutboxMessage], actor: User) -> int:
-    """Failed messages become pending again with a fresh retry schedule; the worker picks
-    them up on its next pass. Messages no longer failed (a second click) are left alone."""
-    again = [m for m in messages if m.status == MessageStatus.FAILED]
-    if not again:
-        return 0
-    db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id.in_([m.id for m in again]),
-            OutboxMessage.status == MessageStatus.FAILED,
-        )
-        .values(status=MessageStatus.PENDING, attempts=0, next_attempt_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    for message in again:
-        audit(actor, "message.sent_again", message, before={"last_error": message.last_error})
-    return len(again)
 
 
 # -- pages ----------------------------------------------------------------------------------------
@@ -112,12 +82,14 @@ def messages():
     kind, session_id = _filters()
     size = int(current_app.config["PAGE_SIZE"])
     total = db.session.scalar(
-        _failed(kind, session_id).with_only_columns(func.count(OutboxMessage.id)).order_by(None)
+        failed_messages(kind, session_id)
+        .with_only_columns(func.count(OutboxMessage.id))
+        .order_by(None)
     )
     pages = max(math.ceil(total / size), 1)
     page = min(max(request.args.get("pagina", 1, type=int), 1), pages)
     failed = db.session.scalars(
-        _failed(kind, session_id)
+        failed_messages(kind, session_id)
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         .limit(size)
         .offset((page - 1) * size)
@@ -178,7 +150,7 @@ def send_all_again():
     """Every failed message the current filter shows (all pages), e.g. after the mail
     server's configuration was fixed."""
     kind, session_id = _filters()
-    listed = db.session.scalars(_failed(kind, session_id)).all()
+    listed = db.session.scalars(failed_messages(kind, session_id)).all()
     count = send_again(listed, current_user._get_current_object())
     db.session.commit()
     flash(

@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from booking.accounts.models import Role
 from booking.core.db import utcnow
+from booking.core.errors import PermissionDenied
 from booking.core.models import AuditEntry
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
+from booking.notifications.services import send_again
 from booking.notifications.worker import drain
 from tests.conftest import make_app
 from tests.notifications.test_smtp import smtp_server
@@ -192,3 +194,22 @@ def test_many_failed_messages_are_paged(client, make, app, monkeypatch, count_qu
     count_queries.reset()
     client.get(f"{PAGE}?pagina=1")
     assert len(count_queries) == few  # no query per listed message
+
+
+def test_the_service_itself_refuses_others_and_counts_what_it_changed(make):
+    """The rule lives in the service, not only in the page's role check."""
+    first, second = queue_messages(make, 2)
+    fail([first, second])
+    messages = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    with pytest.raises(PermissionDenied):
+        send_again(messages, make.user(Role.TEAM_LEADER))
+    assert status(first) == ("failed", 1)
+    organiser = make.user(Role.ORGANISER)
+    stale = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    assert send_again(stale[:1], organiser) == 1
+    db.session.commit()
+    # A second organiser still holding both rows as failed: only the one still failed counts.
+    assert send_again(messages, make.user(Role.ORGANISER)) == 1
+    db.session.commit()
+    assert status(first) == ("pending", 0) and status(second) == ("pending", 0)
+    assert len(resent()) == 2
