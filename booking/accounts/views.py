@@ -20,13 +20,10 @@ from booking.accounts import queries, services
 from booking.accounts.forms import LanguageForm, LoginForm, PasswordChangeForm, TokenForm
 from booking.accounts.models import Role
 from booking.core.auth import roles_required
-from booking.core.db import utcnow
 from booking.core.errors import ValidationError
 from booking.core.urls import safe_next
 from booking.core.web import LANGUAGE_COOKIE
-from booking.enrolment.views import pages as enrolment_pages
 from booking.extensions import db, limiter
-from booking.scheduling import queries as sessions
 
 bp = Blueprint("accounts", __name__)
 
@@ -39,7 +36,7 @@ def _login_limit() -> str:
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.dashboard"))
+        return redirect(url_for("portal.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -48,7 +45,7 @@ def login():
         else:
             db.session.commit()
             login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("accounts.dashboard")))
+            return redirect(safe_next(request.args.get("next"), url_for("portal.dashboard")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
 
@@ -60,7 +57,7 @@ def logout():
     db.session.commit()
     logout_user()
     flash(_("You are logged out."), "success")
-    return redirect(url_for("catalogue.index"))
+    return redirect(url_for("portal.index"))
 
 
 @bp.post("/taal")
@@ -73,7 +70,7 @@ def set_language():
         current_user.language = language
         db.session.commit()
     response = make_response(
-        redirect(safe_next(request.form.get("next"), url_for("catalogue.index")))
+        redirect(safe_next(request.form.get("next"), url_for("portal.index")))
     )
     response.set_cookie(
         LANGUAGE_COOKIE,
@@ -141,27 +138,6 @@ def account():
         new_token=new_token,
         tokens=queries.tokens_of(user.id),
     ), status
-
-
-@bp.get("/mijn")
-@login_required
-def dashboard():
-    """The start page after log-in; its panels depend on the person's role."""
-    user = current_user._get_current_object()
-    upcoming = sessions.list_sessions(user, starts_from=utcnow(), limit=8)
-    context = {"upcoming": upcoming, **enrolment_pages.dashboard_context(user)}
-    if user.role == Role.TEAM_LEADER and user.team_id:
-        context["members"] = queries.team_members(user.team_id)
-    if user.role in (Role.HR,) and user.organisation_id:
-        context["overview"] = queries.organisation_overview(user.organisation_id)
-    return render_template("accounts/dashboard.html", **context)
-
-
-@bp.get("/mijn-team")
-@roles_required(Role.TEAM_LEADER)
-def team():
-    """Approvals, team bookings, the team's enrolments and in-company requests."""
-    return enrolment_pages.team_page(current_user._get_current_object())
 
 
 @bp.get("/organisatie")

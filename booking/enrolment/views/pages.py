@@ -164,7 +164,7 @@ def team_page(
         abort(404)
     data = team_data(leader)
     return render_template(
-        "accounts/team.html",
+        "enrolment/team.html",
         team=leader.team,
         members=data.members,
         closed=sessions.team_sessions(leader.team_id),
