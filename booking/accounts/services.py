@@ -125,6 +125,15 @@ def load_session_user(session_id: str) -> User | None:
     return user
 
 
+def set_language(user: User, language: str) -> None:
+    """The language of the person's pages and messages ("nl" or "en")."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise ValidationError(
+            _l("Choose Dutch or English."), fields={"language": _l("Choose Dutch or English.")}
+        )
+    user.language = language
+
+
 def end_all_sessions(user: User) -> None:
     """Log-out: raise the version so that every copy of the session cookie is refused."""
     user.session_version += 1

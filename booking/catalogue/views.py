@@ -15,6 +15,7 @@ from booking.catalogue.forms import CourseForm
 from booking.catalogue.models import Course
 from booking.catalogue.services import CourseData, create_course, update_course
 from booking.core.auth import roles_required
+from booking.core.db import atomic
 from booking.core.errors import DomainError
 from booking.core.forms import show_errors
 from booking.extensions import db
@@ -68,22 +69,26 @@ def _course_data(form: CourseForm) -> CourseData:
     )
 
 
+def _store(course_id: int | None, data: CourseData) -> tuple[str, str]:
+    """One unit of work: add the course, or change it."""
+    if course_id is None:
+        course = create_course(data, actor=current_user)
+    else:
+        course = update_course(db.session.get(Course, course_id), data, actor=current_user)
+    return course.title, course.slug
+
+
 def _save_course(course: Course | None):
     form = _course_form(course)
     problems: list = []
     if form.validate_on_submit():
         try:
-            if course is None:
-                course = create_course(_course_data(form), actor=current_user)
-            else:
-                update_course(course, _course_data(form), actor=current_user)
+            title, slug = atomic(_store, course.id if course else None, _course_data(form))
         except DomainError as error:
-            db.session.rollback()
             problems = show_errors(form, error, {"price_cents": "price"})
         else:
-            db.session.commit()
-            flash(_("The course '%(title)s' has been saved.", title=course.title), "success")
-            return redirect(url_for("portal.course", slug=course.slug))
+            flash(_("The course '%(title)s' has been saved.", title=title), "success")
+            return redirect(url_for("portal.course", slug=slug))
     status = 422 if request.method == "POST" else 200
     return render_template(
         "catalogue/course_form.html", form=form, course=course, problems=problems

@@ -13,7 +13,10 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from booking.core.errors import DomainError
+from booking.core.labels import TEMPLATE_GLOBALS
 from booking.core.timez import AMSTERDAM
+from booking.extensions import db
 
 log = logging.getLogger("booking.request")
 
@@ -145,16 +148,12 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from booking.core.errors import DomainError
-
     def json_error(status: int, code: str, message: str, fields: dict | None = None):
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        from booking.extensions import db
-
         db.session.rollback()  # a refused change leaves nothing half-done behind
         if wants_json():
             return jsonify({"error": error.to_dict()}), error.status
@@ -179,8 +178,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("unhandled error")
-        from booking.extensions import db
-
         db.session.rollback()
         if wants_json():
             return json_error(500, "internal_error", "Something went wrong on our side.")
@@ -207,8 +204,6 @@ def register_template_helpers(app: Flask) -> None:
         whole, rest = divmod(int(cents), 100)
         sep = "," if str(get_locale()) == "nl" else "."
         return f"€ {whole}{sep}{rest:02d}"
-
-    from booking.core.labels import TEMPLATE_GLOBALS
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
 
