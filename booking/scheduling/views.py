@@ -17,6 +17,7 @@ from booking.core.db import atomic
 from booking.core.errors import DomainError
 from booking.core.forms import options, show_errors
 from booking.core.timez import from_local, local
+from booking.core.web import arg_id
 from booking.extensions import db
 from booking.scheduling import queries
 from booking.scheduling.forms import SessionForm
@@ -194,9 +195,8 @@ def _in_company_request():
 
     if "request" not in request.args:
         return None
-    request_id = request.args.get("request", type=int)
-    known = request_id is not None and 0 < request_id < 2**31  # an INTEGER column
-    found = db.session.get(InCompanyRequest, request_id) if known else None
+    request_id = arg_id("request")
+    found = db.session.get(InCompanyRequest, request_id) if request_id else None
     if found is None:
         abort(404)
     return found
@@ -248,7 +248,7 @@ def _save(session: Session | None):
         if session is not None:
             _fill(form, data_from_session(session))
         else:
-            form.course.data = request.args.get("course", type=int)
+            form.course.data = arg_id("course")
             if in_company is not None:
                 problems = _prefill_from_request(form, in_company)
     elif form.validate_on_submit():

@@ -236,3 +236,12 @@ def test_account_forms_refuse_bad_input(client, make, db_session):
     assert response.status_code == 302
     db_session.rollback()
     assert person.language == "en"
+
+
+def test_revoking_a_token_id_beyond_any_row_says_there_is_no_such_token(client, make, db_session):
+    person = make.user()
+    db_session.commit()
+    make.login(client, person)
+    response = client.post("/account", data={"action": "revoke", "token_id": str(10**20)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account")
+    assert "Dit token bestaat niet." in client.get("/account").get_data(as_text=True)
