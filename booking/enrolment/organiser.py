@@ -22,12 +22,11 @@ from booking.enrolment.models import (
     BookedSlot,
     Enrolment,
     EnrolmentStatus,
-    SeatReservation,
 )
 from booking.extensions import db
 from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
-from booking.scheduling.models import Session, SessionStatus, Visibility
+from booking.scheduling.models import SeatReservation, Session, SessionStatus, Visibility
 
 S = EnrolmentStatus
 
