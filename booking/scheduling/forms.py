@@ -23,8 +23,6 @@ from wtforms.validators import DataRequired, Length, Optional
 from booking.core.forms import optional_id, options
 from booking.core.labels import PROMOTION, SESSION_MODES, VISIBILITY
 
-WHOLE_NUMBER = _l("Enter a whole number.")
-
 
 class RoomForm(Form):
     id = HiddenField()
