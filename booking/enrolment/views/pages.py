@@ -19,6 +19,7 @@ from booking.core.db import utcnow
 from booking.core.labels import label
 from booking.enrolment import queries, services
 from booking.enrolment.forms import booking_form_for, request_form_for
+from booking.enrolment.labels import STATUS_LABELS
 from booking.enrolment.models import Enrolment, EnrolmentStatus, InCompanyStatus
 from booking.extensions import db
 from booking.scheduling import queries as sessions
@@ -27,15 +28,7 @@ from booking.scheduling.models import Session
 S = EnrolmentStatus
 
 LABELS = {
-    "status": {
-        S.PENDING_APPROVAL: _l("Waiting for approval"),
-        S.CONFIRMED: _l("Confirmed"),
-        S.WAITLISTED: _l("On the waitlist"),
-        S.OFFERED: _l("Place offered"),
-        S.CANCELLED: _l("Cancelled"),
-        S.DECLINED: _l("Declined"),
-        S.EXPIRED: _l("Expired"),
-    },
+    "status": STATUS_LABELS,
     "outcome": {  # of one person in a team booking
         "confirmed": _l("Confirmed"),
         "pending_approval": _l("Waiting for approval"),
