@@ -68,8 +68,14 @@ def normalise_email(raw: str) -> str:
     return info.normalized.lower()
 
 
+def email_key(raw: str | None) -> str:
+    """An address as stored (trimmed, lower case), without validating it: for looking people
+    up by what someone typed. To store an address, use `normalise_email`."""
+    return (raw or "").strip().lower()
+
+
 def user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    return db.session.scalar(select(User).where(User.email == email_key(email)))
 
 
 # -- passwords and log-in sessions --------------------------------------------------------------

@@ -23,7 +23,7 @@ from booking.core.auth import roles_required
 from booking.core.db import atomic
 from booking.core.errors import ValidationError
 from booking.core.urls import safe_next
-from booking.core.web import LANGUAGE_COOKIE
+from booking.core.web import LANGUAGE_COOKIE, arg_id
 from booking.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -114,8 +114,7 @@ def account():
             token_form = TokenForm(prefix="token", formdata=None)
         if action == "revoke":
             try:
-                token_id = request.form.get("token_id", type=int) or 0
-                atomic(services.revoke_api_token, user, token_id)
+                atomic(services.revoke_api_token, user, arg_id("token_id") or 0)
             except ValidationError as error:
                 flash(str(error.message), "error")
             else:
@@ -141,7 +140,9 @@ def organisation():
     choices = []
     if user.role == Role.ADMIN:
         choices = queries.organisations()
-        organisation_id = request.args.get("org", type=int) or (choices[0].id if choices else None)
+        organisation_id = arg_id("org")
+        if organisation_id is None:  # none asked for: the first one
+            organisation_id = choices[0].id if choices else None
     else:
         organisation_id = user.organisation_id
     if organisation_id is None:

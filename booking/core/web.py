@@ -91,13 +91,31 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+MAX_INT = 2**31 - 1  # an INTEGER column; a larger number makes the database fail loudly
+
+
+def bounded_id(value: object) -> int | None:
+    """An id typed into an address or a form: None when it is no whole number at all, 0 when
+    it lies outside the INTEGER column range (no row has id 0), so that looking it up finds
+    nothing instead of failing in the database."""
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_INT else 0
+
+
+def arg_id(name: str) -> int | None:
+    """`bounded_id` of a query-string or form value of this request."""
+    return bounded_id(request.values.get(name))
+
+
 class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` in every route; an id beyond the INTEGER column range cannot exist, so it
-    becomes 0 (no row has id 0): an unknown id is a 404, not a database error."""
+    """`<int:...>` in every route, with the bounds of `bounded_id`: an unknown id is a 404,
+    not a database error."""
 
     def to_python(self, value: str) -> int:
-        number = super().to_python(value)
-        return number if number <= 2**31 - 1 else 0
+        return bounded_id(super().to_python(value)) or 0
 
 
 def _loggable(path: str) -> str:

@@ -20,12 +20,18 @@ from booking.enrolment.models import (
     BookedSlot,
     Enrolment,
     EnrolmentStatus,
-    SeatReservation,
 )
 from booking.extensions import db
 from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
-from booking.scheduling.models import Meeting, Promotion, Session, SessionSeats, SessionStatus
+from booking.scheduling.models import (
+    Meeting,
+    Promotion,
+    SeatReservation,
+    Session,
+    SessionSeats,
+    SessionStatus,
+)
 from booking.scheduling.services import lock_session  # noqa: F401 - callers lock through places
 
 S = EnrolmentStatus

@@ -17,6 +17,7 @@ from booking.core.db import atomic
 from booking.core.errors import DomainError, ValidationError
 from booking.core.forms import options, show_errors
 from booking.core.timez import from_local, local
+from booking.core.web import arg_id
 from booking.extensions import db
 from booking.scheduling import queries, signals
 from booking.scheduling.forms import SessionForm
@@ -192,9 +193,8 @@ def _plan() -> Plan | None:
     feature that owns it answers through `signals.plan_lookup`), or None."""
     if "request" not in request.args:
         return None
-    request_id = request.args.get("request", type=int)
-    known = request_id is not None and 0 < request_id < 2**31  # an INTEGER column
-    found = signals.find_plan(request_id) if known else None
+    request_id = arg_id("request")
+    found = signals.find_plan(request_id) if request_id else None
     if found is None:
         abort(404)
     return found
@@ -233,7 +233,7 @@ def _save(session: Session | None):
         if session is not None:
             _fill(form, data_from_session(session))
         else:
-            form.course.data = request.args.get("course", type=int)
+            form.course.data = arg_id("course")
             if plan is not None:
                 problems = _prefill(form, plan)
     elif form.validate_on_submit():
