@@ -1,4 +1,5 @@
-"""The organisers' course pages (participants browse the catalogue in booking.portal)."""
+"""The organisers' pages to add and change courses. Participants browse the catalogue in
+booking.portal; the organisers' list of courses with their planned sessions is scheduling's."""
 
 from __future__ import annotations
 
@@ -26,15 +27,6 @@ ORGANISERS = (Role.ORGANISER, Role.ADMIN)
 
 
 # -- organisers ---------------------------------------------------------------------------------
-
-
-@bp.get("/beheer/cursussen")
-@roles_required(*ORGANISERS)
-def manage_courses():
-    result = queries.search_courses(
-        current_user, include_unpublished=True, per_page=500, q=request.args.get("q")
-    )
-    return render_template("catalogue/manage_courses.html", result=result)
 
 
 def _course_form(course: Course | None = None) -> CourseForm:

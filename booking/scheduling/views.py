@@ -21,6 +21,7 @@ from booking.core.web import arg_id
 from booking.extensions import db
 from booking.scheduling import queries, signals
 from booking.scheduling.forms import SessionForm
+from booking.scheduling.listing import search_courses
 from booking.scheduling.models import Event, Room, Session, VenueKind
 from booking.scheduling.services import (
     MeetingData,
@@ -34,6 +35,16 @@ from booking.scheduling.signals import Plan
 bp = Blueprint("scheduling", __name__)
 ORGANISERS = (Role.ORGANISER, Role.ADMIN)
 EXTRA_MEETING_ROWS = 2
+
+
+@bp.get("/beheer/cursussen")
+@roles_required(*ORGANISERS)
+def manage_courses():
+    """Every course, published or not, with its next session and how many are planned."""
+    result = search_courses(
+        current_user, include_unpublished=True, per_page=500, q=request.args.get("q")
+    )
+    return render_template("scheduling/manage_courses.html", result=result)
 
 
 @bp.get("/beheer/sessies")
