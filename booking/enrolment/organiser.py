@@ -16,6 +16,7 @@ from booking.core.labels import SEAT_MODES, label
 from booking.core.models import audit
 from booking.enrolment import places
 from booking.enrolment.decisions import expire
+from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import (
     ACTIVE,
     PLACED,
@@ -25,7 +26,6 @@ from booking.enrolment.models import (
     SeatReservation,
 )
 from booking.extensions import db
-from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
 from booking.scheduling.models import Session, SessionStatus, Visibility
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from booking.accounts.models import User
 from booking.core.db import for_update, utcnow
 from booking.core.errors import NotFound
+from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import (
     PLACED,
     BookedSlot,
@@ -26,7 +27,6 @@ from booking.enrolment.models import (
     SeatReservation,
 )
 from booking.extensions import db
-from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
 from booking.scheduling.models import Meeting, Promotion, Session, SessionSeats, SessionStatus
 

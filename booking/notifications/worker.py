@@ -1,4 +1,4 @@
-"""The outbox worker: sends what the engine queued (DESIGN.md invariant 5).
+"""The outbox worker: sends what the features queued (invariant 5, nothing said is lost).
 
 One message at a time, each in its own short transaction, so a worker holds at most one
 message and never a lock of the enrolment engine (rendering only reads):
@@ -35,6 +35,7 @@ from sqlalchemy import select, update
 
 from booking.core.db import is_postgres, utcnow
 from booking.extensions import db
+from booking.notifications.duties import leadership_for, run_tick
 from booking.notifications.filedrop import FileBackend
 from booking.notifications.mime import build
 from booking.notifications.models import MessageStatus, OutboxMessage
@@ -297,8 +298,6 @@ class Worker:
     """
 
     def __init__(self, *, duties: bool = True, stop=None, poll=None, batch=None, backend=None):
-        from booking.notifications.duties import leadership_for
-
         config = current_app.config
         self.stop = stop or threading.Event()
         self.poll = float(config["WORKER_POLL_SECONDS"] if poll is None else poll)
@@ -309,8 +308,6 @@ class Worker:
         self._next_tick = 0.0
 
     def tick(self, now: datetime | None = None) -> dict | None:
-        from booking.notifications.duties import run_tick
-
         if self.leadership is None:
             return None
         try:
