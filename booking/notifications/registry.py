@@ -107,9 +107,10 @@ def registry(app: Flask | None = None) -> Registry:
 
 
 def register_kinds(app: Flask, family: Family, kinds: Iterable[Kind]) -> None:
-    """Declare a family and the kinds it renders. A code belongs to one family only."""
+    """Declare a family and the kinds it renders. A code belongs to one family only; a
+    refused registration changes nothing."""
     table = registry(app)
-    table.families[family.name] = family
+    kinds = list(kinds)
     for kind in kinds:
         if kind.family != family.name:
             raise ValueError(
@@ -118,7 +119,8 @@ def register_kinds(app: Flask, family: Family, kinds: Iterable[Kind]) -> None:
         owner = table.kinds.get(kind.code)
         if owner is not None and owner.family != kind.family:
             raise ValueError(f"message kind {kind.code!r} is already {owner.family!r}'s")
-        table.kinds[kind.code] = kind
+    table.families[family.name] = family
+    table.kinds.update((kind.code, kind) for kind in kinds)
 
 
 def register_attachment(app: Flask, family: str, provider: AttachmentProvider) -> None:
