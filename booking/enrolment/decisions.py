@@ -13,8 +13,8 @@ from booking.core.errors import Conflict, PermissionDenied
 from booking.core.labels import SEAT_MODES, label
 from booking.enrolment import places
 from booking.enrolment.common import CancelOutcome, choose_mode, leads, lock_enrolment
+from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import Enrolment, EnrolmentStatus
-from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
 from booking.scheduling.models import Session
 
