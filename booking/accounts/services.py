@@ -68,6 +68,12 @@ def normalise_email(raw: str) -> str:
     return info.normalized.lower()
 
 
+def email_key(raw: str) -> str:
+    """An address as typed, in the form we store (trimmed, lower case), without validating
+    it: for looking people up, where an invalid address simply finds nobody."""
+    return (raw or "").strip().lower()
+
+
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 

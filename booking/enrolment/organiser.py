@@ -15,7 +15,6 @@ from booking.core.errors import NotFound, PermissionDenied, collect
 from booking.core.labels import SEAT_MODES, label
 from booking.core.models import audit
 from booking.enrolment import places
-from booking.enrolment.decisions import expire
 from booking.enrolment.models import (
     ACTIVE,
     PLACED,
@@ -24,6 +23,7 @@ from booking.enrolment.models import (
     EnrolmentStatus,
     SeatReservation,
 )
+from booking.enrolment.services import expire
 from booking.extensions import db
 from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
