@@ -19,6 +19,7 @@ from sqlalchemy import and_, func, select
 
 from booking.accounts.models import User
 from booking.accounts.services import email_key
+from booking.catalogue.models import Course
 from booking.core.db import utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied
 from booking.core.labels import SEAT_MODES, label
@@ -92,8 +93,6 @@ def _lock_person(session_id: int, participant: User | str) -> _Person:
 
 
 def _clash_error(found) -> Conflict:
-    from booking.catalogue.models import Course
-
     title = db.session.get(Course, found.course_id).title
     return Conflict(
         _l("You already have a place in '%(course)s' at that time.", course=title),
