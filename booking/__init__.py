@@ -80,14 +80,17 @@ def _register_features(app: Flask) -> None:
     from booking.calendar.views import bp as calendar_bp
     from booking.catalogue.views import bp as catalogue_bp
     from booking.demo import register as register_demo_cli
+    from booking.enrolment import receivers as enrolment_receivers
     from booking.enrolment.cli import register as register_enrolment_cli
     from booking.enrolment.manage_views import bp as enrolment_manage_bp
     from booking.enrolment.views import bp as enrolment_bp
     from booking.extensions import csrf
     from booking.notifications.cli import register as register_notifications_cli
     from booking.notifications.views import bp as notifications_bp
+    from booking.portal.views import bp as portal_bp
     from booking.scheduling.views import bp as scheduling_bp
 
+    app.register_blueprint(portal_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(scheduling_bp)
@@ -97,6 +100,8 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(calendar_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
+
+    enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py
 
     register_accounts_cli(app)
     register_demo_cli(app)

@@ -7,13 +7,13 @@ from booking.enrolment.models import (  # noqa: F401
     BookedSlot,
     Enrolment,
     InCompanyRequest,
-    SeatReservation,
 )
 from booking.notifications.models import OutboxMessage  # noqa: F401
 from booking.scheduling.models import (  # noqa: F401
     Event,
     Meeting,
     Room,
+    SeatReservation,
     Session,
     SessionSeats,
     Venue,

@@ -1,6 +1,7 @@
 """Command-line tools for people: import from CSV, create users, set passwords, API tokens.
 
-Each command is one transaction: it commits at the end, or rolls back when it fails. Messages go
+Each command is one unit of work (`booking.core.db.atomic`): it commits once at the end, or
+rolls back when it fails. Messages go
 to stderr, results to stdout; exit status 1 means a refused person or row, 2 an unusable file.
 """
 
@@ -16,6 +17,7 @@ from flask_babel import force_locale
 
 from booking.accounts import importer, services
 from booking.accounts.models import EducationLevel, Role
+from booking.core.db import atomic
 from booking.core.errors import ValidationError
 from booking.extensions import db
 
@@ -80,9 +82,17 @@ def register(app: Flask) -> None:
         with click.progressbar(
             length=len(parsed.rows), label="Importing people", file=sys.stderr
         ) as bar:
-            report = importer.apply_rows(
-                parsed.rows, create_organisations=create_organisations, on_row=lambda: bar.update(1)
+            apply = functools.partial(
+                importer.apply_rows,
+                parsed.rows,
+                create_organisations=create_organisations,
+                on_row=lambda: bar.update(1),
             )
+            if dry_run:
+                report = apply()
+                db.session.rollback()
+            else:
+                report = atomic(apply, attempts=1)  # one pass over the file, one commit
         for problem in report.problems:
             click.echo(str(problem), err=True)
         for name in report.new_organisations:
@@ -90,10 +100,7 @@ def register(app: Flask) -> None:
         for name in report.new_teams:
             click.echo(f"new team: {name}")
         if dry_run:
-            db.session.rollback()
             click.echo("Dry run: nothing was written.")
-        else:
-            db.session.commit()
         click.echo(report.summary())
         if report.rejected:
             raise click.exceptions.Exit(1)
@@ -107,8 +114,7 @@ def register(app: Flask) -> None:
     def create_token(email: str, name: str) -> None:
         """Print a new API token for a person (shown once, on the last line of the output)."""
         user = _person(email)
-        token, plain = services.create_api_token(user, name)
-        db.session.commit()
+        token, plain = atomic(services.create_api_token, user, name)
         if not user.active:
             click.echo(
                 "warning: this person is inactive; the token works only once they are "
@@ -137,10 +143,9 @@ def register(app: Flask) -> None:
         else:
             password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
         try:
-            services.set_password(user, password)
+            atomic(services.set_password, user, password)
         except ValidationError as error:
             _fail(f"Password refused: {error.message}")
-        db.session.commit()
         click.echo(f"Password set for {user.email}.")
 
     @app.cli.command("create-user")
@@ -165,7 +170,8 @@ def register(app: Flask) -> None:
         The person gets no password: set one with set-password.
         """
         try:
-            saved = importer.save_named_person(
+            saved = atomic(
+                importer.save_named_person,
                 email=email,
                 name=name,
                 role=role,
@@ -174,10 +180,8 @@ def register(app: Flask) -> None:
                 education_level=education_level,
             )
         except ValidationError as error:
-            db.session.rollback()
             _echo_errors(error)
             raise click.exceptions.Exit(1)
-        db.session.commit()
         user = saved.user
         if saved.new_team:
             click.echo(f"new team: {saved.new_team}")

@@ -68,14 +68,14 @@ def normalise_email(raw: str) -> str:
     return info.normalized.lower()
 
 
-def email_key(raw: str) -> str:
-    """An address as typed, in the form we store (trimmed, lower case), without validating
-    it: for looking people up, where an invalid address simply finds nobody."""
+def email_key(raw: str | None) -> str:
+    """An address as stored (trimmed, lower case), without validating it: for looking people
+    up by what someone typed. To store an address, use `normalise_email`."""
     return (raw or "").strip().lower()
 
 
 def user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    return db.session.scalar(select(User).where(User.email == email_key(email)))
 
 
 # -- passwords and log-in sessions --------------------------------------------------------------
@@ -129,6 +129,15 @@ def load_session_user(session_id: str) -> User | None:
     if user is None or user.session_version != version or not user.active:
         return None
     return user
+
+
+def set_language(user: User, language: str) -> None:
+    """The language of the person's pages and messages ("nl" or "en")."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise ValidationError(
+            _l("Choose Dutch or English."), fields={"language": _l("Choose Dutch or English.")}
+        )
+    user.language = language
 
 
 def end_all_sessions(user: User) -> None:

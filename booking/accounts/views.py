@@ -20,13 +20,11 @@ from booking.accounts import queries, services
 from booking.accounts.forms import LanguageForm, LoginForm, PasswordChangeForm, TokenForm
 from booking.accounts.models import Role
 from booking.core.auth import roles_required
-from booking.core.db import utcnow
+from booking.core.db import atomic
 from booking.core.errors import ValidationError
 from booking.core.urls import safe_next
-from booking.core.web import LANGUAGE_COOKIE
-from booking.enrolment.views import pages as enrolment_pages
-from booking.extensions import db, limiter
-from booking.scheduling import queries as sessions
+from booking.core.web import LANGUAGE_COOKIE, arg_id
+from booking.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -39,16 +37,15 @@ def _login_limit() -> str:
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.dashboard"))
+        return redirect(url_for("portal.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = atomic(services.authenticate, form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("This e-mail address and password do not match."))
         else:
-            db.session.commit()
             login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("accounts.dashboard")))
+            return redirect(safe_next(request.args.get("next"), url_for("portal.dashboard")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
 
@@ -56,11 +53,10 @@ def login():
 @login_required
 def logout():
     user = current_user._get_current_object()
-    services.end_all_sessions(user)
-    db.session.commit()
+    atomic(services.end_all_sessions, user)
     logout_user()
     flash(_("You are logged out."), "success")
-    return redirect(url_for("catalogue.index"))
+    return redirect(url_for("portal.index"))
 
 
 @bp.post("/taal")
@@ -70,11 +66,8 @@ def set_language():
     if language not in current_app.config["LANGUAGES"]:
         abort(400)
     if current_user.is_authenticated:
-        current_user.language = language
-        db.session.commit()
-    response = make_response(
-        redirect(safe_next(request.form.get("next"), url_for("catalogue.index")))
-    )
+        atomic(services.set_language, current_user._get_current_object(), language)
+    response = make_response(redirect(safe_next(request.form.get("next"), url_for("portal.index"))))
     response.set_cookie(
         LANGUAGE_COOKIE,
         language,
@@ -98,20 +91,18 @@ def account():
     action = request.form.get("action")
     if request.method == "POST":
         if action == "language" and language_form.validate_on_submit():
-            user.language = language_form.language.data
-            db.session.commit()
+            atomic(services.set_language, user, language_form.language.data)
             flash(_("Your language has been saved."), "success")
             return redirect(url_for("accounts.account"))
         if action == "password" and password_form.validate_on_submit():
-            if services.authenticate(user.email, password_form.current.data) is None:
+            if atomic(services.authenticate, user.email, password_form.current.data) is None:
                 password_form.current.errors.append(_("This is not your current password."))
             else:
                 try:
-                    services.set_password(user, password_form.new.data)
+                    atomic(services.set_password, user, password_form.new.data)
                 except ValidationError as error:
                     password_form.new.errors.append(str(error.message))
                 else:
-                    db.session.commit()
                     login_user(user)  # the new session version; other devices are logged out
                     flash(
                         _("Your password has been changed. Other devices are logged out."),
@@ -119,16 +110,14 @@ def account():
                     )
                     return redirect(url_for("accounts.account"))
         if action == "token" and token_form.validate_on_submit():
-            _token, new_token = services.create_api_token(user, token_form.name.data)
-            db.session.commit()
+            _token, new_token = atomic(services.create_api_token, user, token_form.name.data)
             token_form = TokenForm(prefix="token", formdata=None)
         if action == "revoke":
             try:
-                services.revoke_api_token(user, request.form.get("token_id", type=int) or 0)
+                atomic(services.revoke_api_token, user, arg_id("token_id") or 0)
             except ValidationError as error:
                 flash(str(error.message), "error")
             else:
-                db.session.commit()
                 flash(_("The token has been revoked."), "success")
             return redirect(url_for("accounts.account"))
         if new_token is None:
@@ -143,27 +132,6 @@ def account():
     ), status
 
 
-@bp.get("/mijn")
-@login_required
-def dashboard():
-    """The start page after log-in; its panels depend on the person's role."""
-    user = current_user._get_current_object()
-    upcoming = sessions.list_sessions(user, starts_from=utcnow(), limit=8)
-    context = {"upcoming": upcoming, **enrolment_pages.dashboard_context(user)}
-    if user.role == Role.TEAM_LEADER and user.team_id:
-        context["members"] = queries.team_members(user.team_id)
-    if user.role in (Role.HR,) and user.organisation_id:
-        context["overview"] = queries.organisation_overview(user.organisation_id)
-    return render_template("accounts/dashboard.html", **context)
-
-
-@bp.get("/mijn-team")
-@roles_required(Role.TEAM_LEADER)
-def team():
-    """Approvals, team bookings, the team's enrolments and in-company requests."""
-    return enrolment_pages.team_page(current_user._get_current_object())
-
-
 @bp.get("/organisatie")
 @roles_required(Role.HR, Role.ADMIN)
 def organisation():
@@ -172,7 +140,9 @@ def organisation():
     choices = []
     if user.role == Role.ADMIN:
         choices = queries.organisations()
-        organisation_id = request.args.get("org", type=int) or (choices[0].id if choices else None)
+        organisation_id = arg_id("org")
+        if organisation_id is None:  # none asked for: the first one
+            organisation_id = choices[0].id if choices else None
     else:
         organisation_id = user.organisation_id
     if organisation_id is None:

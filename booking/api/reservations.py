@@ -12,8 +12,7 @@ from booking.api.schemas import Id, Input, Int32, LocalTime, Moment, Output
 from booking.core.db import atomic
 from booking.core.timez import iso_local
 from booking.enrolment import organiser
-from booking.enrolment.models import SeatReservation
-from booking.scheduling.models import SeatMode
+from booking.scheduling.models import SeatMode, SeatReservation
 
 # -- shapes -------------------------------------------------------------------------------------
 

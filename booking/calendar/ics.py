@@ -178,7 +178,7 @@ def place_of(session: Session, mode: str, *, with_join_link: bool) -> Place:
 
 def course_link(course) -> str:
     """The course's page on this site (BASE_URL, or the request's host)."""
-    return external_url("catalogue.course", slug=course.slug)
+    return external_url("portal.course", slug=course.slug)
 
 
 def description(*lines: str | None) -> str:

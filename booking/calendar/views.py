@@ -12,7 +12,7 @@ from booking.accounts.models import Role
 from booking.calendar import feeds
 from booking.catalogue.models import Course
 from booking.core.auth import roles_required
-from booking.core.db import utcnow
+from booking.core.db import atomic, utcnow
 from booking.extensions import db
 from booking.scheduling.models import Session, SessionStatus
 
@@ -72,15 +72,13 @@ def _address_on_first_account_visit():
         and current_user.is_authenticated
         and not current_user.calendar_token
     ):
-        feeds.ensure_token(current_user._get_current_object())
-        db.session.commit()
+        atomic(feeds.ensure_token, current_user._get_current_object())
 
 
 @bp.post("/account/agenda/nieuw-adres")
 @login_required
 def new_address():
-    feeds.new_token(current_user._get_current_object())
-    db.session.commit()
+    atomic(feeds.new_token, current_user._get_current_object())
     flash(_("Your calendar has a new address. The old address no longer works."), "success")
     return redirect(url_for("accounts.account") + "#calendar")
 
@@ -104,8 +102,7 @@ def _calendar_helpers():
 def organiser_feeds():
     """Feed addresses for all coming sessions and per course with coming sessions."""
     user = current_user._get_current_object()
-    token = feeds.ensure_token(user)
-    db.session.commit()
+    token = atomic(feeds.ensure_token, user)
     coming = (
         select(
             Session.course_id,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,6 +28,35 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+# Euros with at most two decimals after a comma (as a Dutch organiser writes them) or a point.
+# No thousands separators: "1.250" would be ambiguous. Everything else Decimal would take
+# (Infinity, NaN, sNaN, 1e3) is refused, so the price is a finite number of cents.
+AMOUNT = re.compile(r"-?\d{1,9}(?:[.,]\d{1,2})?")
+
+
+class PriceField(DecimalField):
+    """A price in euros, read as written in either language and shown in the page's one."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0].strip()
+        self.data = None
+        if not text:
+            return
+        if not AMOUNT.fullmatch(text):
+            raise ValueError(_l("Enter an amount in euros, such as 895.00."))
+        self.data = Decimal(text.replace(",", "."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        text = f"{self.data:.2f}"
+        return text.replace(".", ",") if str(get_locale()) == "nl" else text
+
+
 class CourseForm(FlaskForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)]
@@ -34,9 +67,8 @@ class CourseForm(FlaskForm):
     category = SelectField(_l("Category"), validators=[DataRequired(_l("Choose a category."))])
     target_groups = MultiCheckboxField(_l("Target groups"), validators=[Optional()])
     speaker = StringField(_l("Guest speaker or trainer"), validators=[Optional(), Length(max=200)])
-    price = DecimalField(
+    price = PriceField(
         _l("Price per participant (euro)"),
-        places=2,
         validators=[Optional(), NumberRange(min=0, message=_l("A price cannot be negative."))],
     )
     requires_approval = BooleanField(_l("Needs the team leader's approval"))

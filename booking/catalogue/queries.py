@@ -12,7 +12,7 @@ from booking.catalogue.models import Category, Course, TargetGroup, course_targe
 from booking.core.db import utcnow
 from booking.extensions import db
 from booking.scheduling.models import Session, SessionSeats, SessionStatus
-from booking.scheduling.queries import visible_to
+from booking.scheduling.queries import free_for, visible_to
 
 
 @dataclass
@@ -48,14 +48,12 @@ def search_courses(
 ) -> SearchResult:
     """Courses matching the filters; three queries whatever the number of rows."""
     now = utcnow()
+    # Per seat row first: free_for may be a correlated subquery, which PostgreSQL will not
+    # evaluate inside an aggregate grouped by session only.
+    per_mode = select(SessionSeats.session_id, free_for(user, now).label("free")).subquery()
     seat_totals = (
-        select(
-            SessionSeats.session_id,
-            func.sum(SessionSeats.capacity - SessionSeats.confirmed - SessionSeats.held).label(
-                "free"
-            ),
-        )
-        .group_by(SessionSeats.session_id)
+        select(per_mode.c.session_id, func.sum(per_mode.c.free).label("free"))
+        .group_by(per_mode.c.session_id)
         .subquery()
     )
     upcoming = (

@@ -1,4 +1,4 @@
-"""The public catalogue and the organisers' course pages."""
+"""The organisers' course pages (participants browse the catalogue in booking.portal)."""
 
 from __future__ import annotations
 
@@ -12,74 +12,17 @@ from flask_login import current_user
 from booking.accounts.models import Role
 from booking.catalogue import queries
 from booking.catalogue.forms import CourseForm
-from booking.catalogue.models import Course, CourseFormat
+from booking.catalogue.models import Course
 from booking.catalogue.services import CourseData, create_course, update_course
 from booking.core.auth import roles_required
+from booking.core.db import atomic
 from booking.core.errors import DomainError
 from booking.core.forms import show_errors
-from booking.enrolment.views.pages import course_context
 from booking.extensions import db
-from booking.scheduling import queries as sessions
 
 bp = Blueprint("catalogue", __name__)
 
 ORGANISERS = (Role.ORGANISER, Role.ADMIN)
-
-
-@bp.get("/")
-def index():
-    """Browse and search: free text, category, target group and format."""
-    args = request.args
-    fmt = args.get("format") if args.get("format") in set(CourseFormat) else None
-    result = queries.search_courses(
-        current_user,
-        q=(args.get("q") or "")[:100],
-        category=args.get("category") or None,
-        target_group=args.get("target_group") or None,
-        format=fmt,
-        page=args.get("page", 1, type=int),
-        per_page=12,
-    )
-    return render_template(
-        "catalogue/index.html",
-        result=result,
-        categories=queries.categories(),
-        target_groups=queries.target_groups(),
-        filters={k: args.get(k, "") for k in ("q", "category", "target_group", "format")},
-        locale=str(get_locale()),
-    )
-
-
-@bp.get("/cursussen/<slug>")
-def course(slug: str):
-    include_hidden = current_user.is_authenticated and current_user.is_organiser
-    course = queries.course_by_slug(slug, include_unpublished=include_hidden)
-    if course is None:
-        abort(404)
-    upcoming = sessions.upcoming_for_course(course.id, current_user)
-    return render_template(
-        "catalogue/course.html",
-        course=course,
-        sessions=upcoming,
-        locale=str(get_locale()),
-        **course_context(current_user, upcoming),  # the person's own status per session
-    )
-
-
-@bp.get("/evenementen")
-def events():
-    return render_template("catalogue/events.html", events=sessions.upcoming_events())
-
-
-@bp.get("/evenementen/<slug>")
-def event(slug: str):
-    event, programme = sessions.event_programme(slug, current_user)
-    if event is None:
-        abort(404)
-    slots: dict = {}
-    for session in programme:
-        slots.setdefault((session.starts_at, session.ends_at), []).append(session)
-    return render_template("catalogue/event.html", event=event, slots=slots)
 
 
 # -- organisers ---------------------------------------------------------------------------------
@@ -126,22 +69,26 @@ def _course_data(form: CourseForm) -> CourseData:
     )
 
 
+def _store(course_id: int | None, data: CourseData) -> tuple[str, str]:
+    """One unit of work: add the course, or change it."""
+    if course_id is None:
+        course = create_course(data, actor=current_user)
+    else:
+        course = update_course(db.session.get(Course, course_id), data, actor=current_user)
+    return course.title, course.slug
+
+
 def _save_course(course: Course | None):
     form = _course_form(course)
     problems: list = []
     if form.validate_on_submit():
         try:
-            if course is None:
-                course = create_course(_course_data(form), actor=current_user)
-            else:
-                update_course(course, _course_data(form), actor=current_user)
+            title, slug = atomic(_store, course.id if course else None, _course_data(form))
         except DomainError as error:
-            db.session.rollback()
             problems = show_errors(form, error, {"price_cents": "price"})
         else:
-            db.session.commit()
-            flash(_("The course '%(title)s' has been saved.", title=course.title), "success")
-            return redirect(url_for("catalogue.course", slug=course.slug))
+            flash(_("The course '%(title)s' has been saved.", title=title), "success")
+            return redirect(url_for("portal.course", slug=slug))
     status = 422 if request.method == "POST" else 200
     return render_template(
         "catalogue/course_form.html", form=form, course=course, problems=problems

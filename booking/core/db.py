@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator
 
 from booking.extensions import db
@@ -99,8 +102,6 @@ RETRYABLE_PGCODES = {"40P01", "40001", "23505", "23P01"}
 
 
 def _retryable(error: Exception) -> bool:
-    from sqlalchemy.exc import DBAPIError
-
     if not isinstance(error, DBAPIError):
         return False
     code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
@@ -111,14 +112,15 @@ def _retryable(error: Exception) -> bool:
 
 
 def atomic(work, *args, attempts: int = 4, **kwargs):
-    """Run `work` and commit, as one transaction; retried when the database says a concurrent
-    transaction won a race (the retry then sees that transaction's result).
+    """The unit of work: run `work(*args, **kwargs)` and commit once, as one transaction.
 
-    Domain errors are not retried: they roll back and propagate.
+    Every write of the application goes through here (pages, API, command line, the worker
+    and the periodic duties; docs/architecture.md, "Transactions"), so all of them commit and
+    retry the same way: when the database says a concurrent transaction won a race (the
+    retryable codes above) the work is run again from the start and sees that transaction's
+    result. Domain errors and anything else are not retried: they roll back and propagate.
+    `attempts=1` for work that must not run twice (it sends mail, or reads a file once).
     """
-    import random
-    import time
-
     for attempt in range(1, attempts + 1):
         try:
             result = work(*args, **kwargs)

@@ -6,6 +6,7 @@ from wtforms import Form
 from wtforms.fields.choices import SelectChoice
 
 from booking.core.errors import DomainError
+from booking.core.web import bounded_id
 
 
 def show_errors(form: Form, error: DomainError, mapping: dict[str, str] | None = None) -> list:
@@ -51,6 +52,23 @@ def _find(form: Form, path: str):
     if isinstance(node.errors, dict):
         return None
     return node
+
+
+def form_id(value) -> int:
+    """`coerce` of a field that names a row: a whole number within the bounds of `bounded_id`;
+    anything else is the field's error (WTForms turns the ValueError into "not a valid
+    choice"), not a database error."""
+    number = bounded_id(value)
+    if not number:
+        raise ValueError(f"not an id: {value!r}")
+    return number
+
+
+def optional_id(value) -> int | None:
+    """`form_id`, with None for "none chosen"."""
+    if value in (None, "", "None"):
+        return None
+    return form_id(value)
 
 
 def options(pairs, optgroup=None) -> list[SelectChoice]:

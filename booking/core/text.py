@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sqlalchemy import select
+
+from booking.extensions import db
+
 
 def slugify(text: str, max_length: int = 100) -> str:
     """ASCII, lower case, hyphens: 'Netwerken met LinkedIn' -> 'netwerken-met-linkedin'."""
@@ -15,10 +19,6 @@ def slugify(text: str, max_length: int = 100) -> str:
 
 def unique_slug(model, text: str, exclude_id: int | None = None) -> str:
     """A slug for `text` not yet used by another row of `model` (adds -2, -3, ...)."""
-    from sqlalchemy import select
-
-    from booking.extensions import db
-
     base = slugify(text)
     query = select(model.slug).where(model.slug.like(f"{base}%"))
     if exclude_id is not None:

@@ -10,8 +10,14 @@ DEV_BASE_URL = "http://127.0.0.1:5000"  # `make run`, when neither BASE_URL nor 
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """`target` when it is a local path (not //host or scheme:), else `default`."""
+    """`target` when it is a local path (not //host or scheme:), else `default`.
+
+    Control characters are refused too: a carriage return or line feed cannot go into the
+    Location header (Werkzeug raises, which was a 500 after a successful log-in), and a tab
+    or other control character has no place in a path of ours."""
     if not target:
+        return default
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -13,7 +13,10 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from booking.core.errors import DomainError
+from booking.core.labels import TEMPLATE_GLOBALS
 from booking.core.timez import AMSTERDAM
+from booking.extensions import db
 
 log = logging.getLogger("booking.request")
 
@@ -88,13 +91,31 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+MAX_INT = 2**31 - 1  # an INTEGER column; a larger number makes the database fail loudly
+
+
+def bounded_id(value: object) -> int | None:
+    """An id typed into an address or a form: None when it is no whole number at all, 0 when
+    it lies outside the INTEGER column range (no row has id 0), so that looking it up finds
+    nothing instead of failing in the database."""
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_INT else 0
+
+
+def arg_id(name: str) -> int | None:
+    """`bounded_id` of a query-string or form value of this request."""
+    return bounded_id(request.values.get(name))
+
+
 class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` in every route; an id beyond the INTEGER column range cannot exist, so it
-    becomes 0 (no row has id 0): an unknown id is a 404, not a database error."""
+    """`<int:...>` in every route, with the bounds of `bounded_id`: an unknown id is a 404,
+    not a database error."""
 
     def to_python(self, value: str) -> int:
-        number = super().to_python(value)
-        return number if number <= 2**31 - 1 else 0
+        return bounded_id(super().to_python(value)) or 0
 
 
 def _loggable(path: str) -> str:
@@ -145,16 +166,12 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from booking.core.errors import DomainError
-
     def json_error(status: int, code: str, message: str, fields: dict | None = None):
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        from booking.extensions import db
-
         db.session.rollback()  # a refused change leaves nothing half-done behind
         if wants_json():
             return jsonify({"error": error.to_dict()}), error.status
@@ -179,8 +196,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("unhandled error")
-        from booking.extensions import db
-
         db.session.rollback()
         if wants_json():
             return json_error(500, "internal_error", "Something went wrong on our side.")
@@ -207,8 +222,6 @@ def register_template_helpers(app: Flask) -> None:
         whole, rest = divmod(int(cents), 100)
         sep = "," if str(get_locale()) == "nl" else "."
         return f"€ {whole}{sep}{rest:02d}"
-
-    from booking.core.labels import TEMPLATE_GLOBALS
 
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
 

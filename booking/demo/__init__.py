@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from booking.accounts.models import User
+from booking.core.db import atomic
 from booking.demo.catalogue import seed_catalogue
 from booking.demo.enrolments import seed_enrolments
 from booking.demo.people import DEMO_LOGINS, DEMO_PASSWORD, seed_people
@@ -32,8 +33,7 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Fill an empty database with the demo centre, people and catalogue."""
-        if seed_demo():
-            db.session.commit()
+        if atomic(seed_demo, attempts=1):
             click.echo(f"Demo data created. Every demo log-in uses the password {DEMO_PASSWORD}")
         else:
             click.echo("Demo data already present; nothing changed.")

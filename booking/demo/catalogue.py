@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 from booking.accounts import services as accounts
 from booking.catalogue.models import Category, TargetGroup
-from booking.catalogue.services import CourseData, create_course
+from booking.catalogue.services import CourseData, create_course, find_category
+from booking.core.text import unique_slug
 from booking.core.timez import AMSTERDAM
 from booking.extensions import db
 from booking.scheduling.models import Event, EventKind
@@ -330,9 +331,6 @@ def _seed_sessions(organisations: dict) -> None:
 
 
 def _seed_event(title, kind, day, venue, description, rounds) -> None:
-    from booking.catalogue.services import find_category
-    from booking.core.text import unique_slug
-
     event = Event(slug=unique_slug(Event, title), title=title, kind=kind, description=description)
     db.session.add(event)
     db.session.flush()

@@ -17,33 +17,17 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from booking.catalogue.forms import MultiCheckboxField
 from booking.catalogue.queries import all_courses
-from booking.core.forms import options
+from booking.core.forms import form_id, optional_id, options
 from booking.core.labels import SEAT_MODES, SESSION_MODES, label
 
 REASON_MAX = 1000
 WHEN = "EEEE d MMMM yyyy, HH:mm"
 
 
-MAX_ID = 2**31 - 1  # ids are INTEGER columns; a larger number is bad input, not a 500
-
-
-def _id(value) -> int:
-    number = int(value)
-    if not 0 < number <= MAX_ID:
-        raise ValueError("out of range")
-    return number
-
-
-def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    return _id(value)
-
-
 class TeamBookingForm(FlaskForm):
     session = SelectField(
         _l("Session"),
-        coerce=_int_or_none,
+        coerce=optional_id,
         validators=[DataRequired(_l("Choose a session."))],
         validate_choice=False,  # the service says whether the team may book it
     )
@@ -51,7 +35,7 @@ class TeamBookingForm(FlaskForm):
     # service (403), not silently dropped.
     members = MultiCheckboxField(
         _l("Team members"),
-        coerce=_id,
+        coerce=form_id,
         validate_choice=False,
         validators=[DataRequired(_l("Choose at least one team member."))],
     )
@@ -86,7 +70,7 @@ class InCompanyForm(FlaskForm):
     preferred_dates = TextAreaField(
         _l("Preferred dates"), validators=[Optional(), Length(max=2000)]
     )
-    course = SelectField(_l("Course"), coerce=_int_or_none, validators=[Optional()])
+    course = SelectField(_l("Course"), coerce=optional_id, validators=[Optional()])
 
 
 def _session_choice(session) -> str:

@@ -16,6 +16,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
+from booking.core.forms import optional_id
+
 
 class Needed:
     """Marks a field as required (label and aria-required) while leaving the check, and its
@@ -25,10 +27,6 @@ class Needed:
 
     def __call__(self, form, field):
         return None
-
-
-def int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class AddPersonForm(FlaskForm):
@@ -65,7 +63,7 @@ class ReserveForm(FlaskForm):
     """Seats of an open session kept for one organisation until a moment."""
 
     organisation = SelectField(
-        _l("Organisation"), coerce=int_or_none, validators=[Optional(), Needed()]
+        _l("Organisation"), coerce=optional_id, validators=[Optional(), Needed()]
     )
     mode = SelectField(_l("Kind of place"), validators=[Optional(), Needed()])
     seats = IntegerField(_l("Number of seats"), validators=[Optional(), Needed()])

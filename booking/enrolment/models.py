@@ -1,4 +1,8 @@
-"""Enrolments and what hangs on them: reserved seats, booked time slots, in-company requests."""
+"""Enrolments and what hangs on them: booked time slots, in-company requests.
+
+The seats an organisation reserves (SeatReservation) are scheduling's: they are part of a
+session's seat counts, which scheduling reads to say how many places are free for whom.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +22,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking.core.db import UTCDateTime, utcnow
+from booking.core.db import UTCDateTime
 from booking.core.models import TimestampMixin, choice_check
 from booking.extensions import db
 from booking.scheduling.models import SeatMode
+
+# Re-exported only because booking/api/enrolment_support.py (helper B's branch) still imports it
+# from here; drop this line once that import points at booking.scheduling.models.
+from booking.scheduling.models import SeatReservation as SeatReservation
 
 
 class EnrolmentStatus(StrEnum):
@@ -126,38 +134,6 @@ class Enrolment(TimestampMixin, db.Model):
     @property
     def holds_place(self) -> bool:
         return self.status in PLACED
-
-
-class SeatReservation(db.Model):
-    """Seats of an open session kept for one organisation until a date."""
-
-    __tablename__ = "seat_reservations"
-    __table_args__ = (
-        choice_check("mode", SeatMode),
-        CheckConstraint("seats > 0", name="seats_positive"),
-        CheckConstraint("used >= 0 AND used <= seats", name="used_within_seats"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False
-    )
-    mode: Mapped[str] = mapped_column(String(10), nullable=False)
-    seats: Mapped[int] = mapped_column(Integer, nullable=False)
-    used: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    until: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-
-    organisation = relationship("Organisation")
-
-    @property
-    def remaining(self) -> int:
-        return 0 if self.released_at else self.seats - self.used
 
 
 class BookedSlot(db.Model):

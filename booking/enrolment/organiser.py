@@ -21,13 +21,12 @@ from booking.enrolment.models import (
     BookedSlot,
     Enrolment,
     EnrolmentStatus,
-    SeatReservation,
 )
 from booking.enrolment.services import expire
 from booking.extensions import db
 from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
-from booking.scheduling.models import Session, SessionStatus, Visibility
+from booking.scheduling.models import SeatReservation, Session, SessionStatus, Visibility
 
 S = EnrolmentStatus
 
@@ -250,8 +249,3 @@ def _resync_slots(session: Session, placed: list[Enrolment]) -> None:
     for enrolment in placed:
         overridden = bool(enrolment.override_reason) or enrolment.user_id in clashing
         places.add_slots(enrolment, overridden=overridden)
-
-
-def lowest_capacity(session: Session, mode: str) -> int:
-    seats = places.seats_of(session).get(mode)
-    return seats.taken if seats else 0

@@ -11,53 +11,33 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, tuple_
-from sqlalchemy.orm import contains_eager, joinedload
 
-from booking.accounts.models import User
+from booking.accounts.models import Role, User
 from booking.core.db import for_update, utcnow
-from booking.core.errors import NotFound
 from booking.enrolment.models import (
     PLACED,
     BookedSlot,
     Enrolment,
     EnrolmentStatus,
-    SeatReservation,
 )
 from booking.extensions import db
 from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
-from booking.scheduling.models import Meeting, Promotion, Session, SessionSeats, SessionStatus
+from booking.scheduling.models import (
+    Meeting,
+    Promotion,
+    SeatReservation,
+    Session,
+    SessionSeats,
+    SessionStatus,
+)
+from booking.scheduling.services import lock_session  # noqa: F401 - callers lock through places
 
 S = EnrolmentStatus
 
 
 # -- locks --------------------------------------------------------------------------------------
-
-
-def lock_session(session_id: int) -> Session:
-    """The session, its course and its seats in one statement, session and seat rows locked.
-
-    The seat rows must be locked too, not only read: a statement that waited for another
-    transaction's lock sees the latest version of the rows it locks, but its snapshot from
-    before the wait for everything else, so unlocked counters would be stale (and writing
-    them back would overbook). Every session has at least one seats row.
-    """
-    query = (
-        select(Session)
-        .join(Session.seats)
-        .options(contains_eager(Session.seats), joinedload(Session.course, innerjoin=True))
-        .where(Session.id == session_id)
-        .order_by(SessionSeats.mode)
-        .execution_options(populate_existing=True)
-    )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(of=[Session, SessionSeats])
-    session = db.session.execute(query).unique().scalar_one_or_none()
-    if session is None:
-        raise NotFound(_l("No such session."), code="session_not_found")
-    return session
 
 
 def lock_users(user_ids) -> dict[int, User]:
@@ -363,8 +343,6 @@ def request_approval(session: Session, enrolment: Enrolment) -> None:
 
 
 def approvers_of(person: User) -> list[User]:
-    from booking.accounts.models import Role
-
     if person.team_id:
         leaders = db.session.scalars(
             select(User).where(

@@ -15,11 +15,10 @@ from booking.enrolment.models import (
     EnrolmentStatus,
     InCompanyRequest,
     InCompanyStatus,
-    SeatReservation,
 )
 from booking.enrolment.places import positions
 from booking.extensions import db
-from booking.scheduling.models import Session
+from booking.scheduling.models import SeatReservation, Session
 from booking.scheduling.queries import place_and_times
 
 S = EnrolmentStatus

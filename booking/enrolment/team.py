@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from booking.accounts.models import Role, User
+from booking.catalogue.models import Course
 from booking.core.db import for_update, utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, collect
 from booking.enrolment import places
@@ -23,6 +24,7 @@ from booking.enrolment.models import (
 from booking.extensions import db
 from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
+from booking.scheduling.models import Session
 from booking.scheduling.queries import is_visible
 
 S = EnrolmentStatus
@@ -194,11 +196,8 @@ def request_in_company(
         errors["group_size"] = _l("At most %(n)d people.", n=500)
     if len(preferred_dates or "") > 2000:
         errors["preferred_dates"] = _l("Use at most 2000 characters.")
-    if course_id is not None:
-        from booking.catalogue.models import Course
-
-        if db.session.get(Course, course_id) is None:
-            errors["course_id"] = _l("Choose a course.")
+    if course_id is not None and db.session.get(Course, course_id) is None:
+        errors["course_id"] = _l("Choose a course.")
     collect(errors)
     request = InCompanyRequest(
         team_id=actor.team_id,
@@ -245,8 +244,6 @@ def settle_in_company(
     if request.status != InCompanyStatus.OPEN:
         raise Conflict(_l("This request has already been handled."), code="request_closed")
     if session_id is not None:
-        from booking.scheduling.models import Session
-
         session = db.session.get(Session, session_id)
         if session is None or session.team_id != request.team_id:
             raise ValidationError(_l("Choose a closed session for this team."))

@@ -78,10 +78,10 @@ OUTCOMES = {
 
 def _session_links(message: OutboxMessage, batch: Batch) -> dict:
     session = _session(message, batch)
-    links = {"my_url": external_url("accounts.dashboard"), "course_url": None, "decide_url": None}
+    links = {"my_url": external_url("portal.dashboard"), "course_url": None, "decide_url": None}
     if session is not None:
         links["course_url"] = external_url(
-            "catalogue.course", anchor=f"sessie-{session.id}", slug=session.course.slug
+            "portal.course", anchor=f"sessie-{session.id}", slug=session.course.slug
         )
     if message.kind == K.APPROVAL_REQUESTED:
         recipient = batch.users.get(message.user_id)
@@ -89,11 +89,11 @@ def _session_links(message: OutboxMessage, batch: Batch) -> dict:
             if session is not None:
                 links["decide_url"] = external_url("enrolment_manage.people", session_id=session.id)
         else:
-            links["decide_url"] = external_url("accounts.team")
+            links["decide_url"] = external_url("enrolment.team_overview")
     if message.kind == K.IN_COMPANY_REQUESTED:
         links["decide_url"] = external_url("enrolment_manage.in_company")
     if message.kind == K.TEAM_BOOKING_SUMMARY:
-        links["team_url"] = external_url("accounts.team")
+        links["team_url"] = external_url("enrolment.team_overview")
     enrolment = batch.enrolments.get(message.enrolment_id) if message.enrolment_id else None
     if message.kind == K.OFFER and enrolment is not None and enrolment.offer_expires_at:
         token = offer_token(enrolment)

@@ -13,6 +13,7 @@ from booking.accounts.models import Organisation, Team
 from booking.catalogue.models import Course
 from booking.core.db import for_update, utcnow
 from booking.core.errors import ValidationError, collect
+from booking.core.timez import local
 from booking.extensions import db
 from booking.scheduling.data import (
     MAX_CAPACITY,
@@ -225,8 +226,6 @@ def _check_room_free(room: Room, meetings: list[MeetingData], session: Session |
     clash = db.session.execute(query).first()
     if clash:
         other, meeting = clash
-        from booking.core.timez import local
-
         message = _l(
             "Room %(room)s is in use at that time by '%(course)s' (%(when)s).",
             room=room.name,

@@ -20,14 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from booking.core.forms import options
+from booking.core.forms import optional_id, options
 from booking.core.labels import PROMOTION, SESSION_MODES, VISIBILITY
-
-WHOLE_NUMBER = _l("Enter a whole number.")
-
-
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class RoomForm(Form):
@@ -73,7 +67,7 @@ class MeetingForm(Form):
 
 class SessionForm(FlaskForm):
     course = SelectField(
-        _l("Course"), coerce=_int_or_none, validators=[DataRequired(_l("Choose a course."))]
+        _l("Course"), coerce=optional_id, validators=[DataRequired(_l("Choose a course."))]
     )
     mode = RadioField(
         _l("Form"),
@@ -83,8 +77,8 @@ class SessionForm(FlaskForm):
     )
     in_person_capacity = IntegerField(_l("Places in person"), validators=[Optional()])
     online_capacity = IntegerField(_l("Places online"), validators=[Optional()])
-    room = SelectField(_l("Venue and room"), coerce=_int_or_none, validators=[Optional()])
-    online_venue = SelectField(_l("Online venue"), coerce=_int_or_none, validators=[Optional()])
+    room = SelectField(_l("Venue and room"), coerce=optional_id, validators=[Optional()])
+    online_venue = SelectField(_l("Online venue"), coerce=optional_id, validators=[Optional()])
     meetings = FieldList(FormField(MeetingForm), min_entries=1)
     enrolment_opens_at = DateTimeLocalField(
         _l("Enrolment opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
@@ -105,16 +99,14 @@ class SessionForm(FlaskForm):
         validators=[DataRequired()],
     )
     organisation = SelectField(
-        _l("Organisation (closed session)"), coerce=_int_or_none, validators=[Optional()]
+        _l("Organisation (closed session)"), coerce=optional_id, validators=[Optional()]
     )
-    team = SelectField(
-        _l("Team (in-company session)"), coerce=_int_or_none, validators=[Optional()]
-    )
+    team = SelectField(_l("Team (in-company session)"), coerce=optional_id, validators=[Optional()])
     promotion = RadioField(
         _l("When a place frees up"),
         choices=options(PROMOTION.items()),
         default="auto",
         validators=[DataRequired()],
     )
-    event = SelectField(_l("Part of event"), coerce=_int_or_none, validators=[Optional()])
+    event = SelectField(_l("Part of event"), coerce=optional_id, validators=[Optional()])
     notes = TextAreaField(_l("Notes for participants"), validators=[Optional()])

@@ -1,4 +1,5 @@
-"""Venues, rooms, events, sessions, their meetings and their seats per attendance mode."""
+"""Venues, rooms, events, sessions, their meetings, their seats per attendance mode and the
+seats reserved for one organisation."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking.core.db import UTCDateTime
+from booking.core.db import UTCDateTime, utcnow
 from booking.core.models import TimestampMixin, choice_check
 from booking.extensions import db
 
@@ -313,3 +314,35 @@ class SessionSeats(db.Model):
     def free(self) -> int:
         """Free for anyone; an organisation's reserved seats are not counted."""
         return max(self.capacity - self.taken, 0)
+
+
+class SeatReservation(db.Model):
+    """Seats of an open session kept for one organisation until a date."""
+
+    __tablename__ = "seat_reservations"
+    __table_args__ = (
+        choice_check("mode", SeatMode),
+        CheckConstraint("seats > 0", name="seats_positive"),
+        CheckConstraint("used >= 0 AND used <= seats", name="used_within_seats"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False
+    )
+    mode: Mapped[str] = mapped_column(String(10), nullable=False)
+    seats: Mapped[int] = mapped_column(Integer, nullable=False)
+    used: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    until: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    organisation = relationship("Organisation")
+
+    @property
+    def remaining(self) -> int:
+        return 0 if self.released_at else self.seats - self.used

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import and_, exists, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from booking.accounts.models import Role
@@ -14,6 +14,7 @@ from booking.scheduling.models import (
     Event,
     Room,
     SeatMode,
+    SeatReservation,
     Session,
     SessionMode,
     SessionSeats,
@@ -68,10 +69,47 @@ def is_visible(session: Session, user) -> bool:
     return user.team_id is not None and user.team_id == session.team_id
 
 
-def can_see(user, session: Session) -> bool:
-    return bool(
-        db.session.scalar(select(Session.id).where(Session.id == session.id, visible_to(user)))
+def free_for(user, now: datetime | None = None):
+    """The one definition of "places free for this person", as SQL over a SessionSeats row.
+
+    Free for anyone is capacity minus confirmed, held and reserved seats. A logged-in person
+    of an organisation may also take what is left of an active reservation for that
+    organisation (not released, `until` still ahead): enrolment places them there first. The
+    catalogue, the course page and the API's `available` filter all count with this.
+    """
+    anyone = (
+        SessionSeats.capacity - SessionSeats.confirmed - SessionSeats.held - SessionSeats.reserved
     )
+    authenticated = getattr(user, "is_authenticated", False)
+    organisation_id = getattr(user, "organisation_id", None) if authenticated else None
+    if organisation_id is None:
+        return anyone
+    own = (
+        select(func.coalesce(func.sum(SeatReservation.seats - SeatReservation.used), 0))
+        .where(
+            SeatReservation.session_id == SessionSeats.session_id,
+            SeatReservation.mode == SessionSeats.mode,
+            SeatReservation.organisation_id == organisation_id,
+            SeatReservation.released_at.is_(None),
+            SeatReservation.until > (now or utcnow()),
+        )
+        .correlate(SessionSeats)
+        .scalar_subquery()
+    )
+    return anyone + own
+
+
+def free_places(user, session_ids) -> dict[tuple[int, str], int]:
+    """`free_for` per (session id, attendance mode) of these sessions: one query."""
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(SessionSeats.session_id, SessionSeats.mode, free_for(user)).where(
+            SessionSeats.session_id.in_(ids)
+        )
+    )
+    return {(session_id, mode): max(int(free), 0) for session_id, mode, free in rows}
 
 
 def place_and_times() -> tuple:
@@ -149,7 +187,7 @@ def list_sessions(
     if available is not None:
         has_free = exists().where(
             SessionSeats.session_id == Session.id,
-            SessionSeats.confirmed + SessionSeats.held < SessionSeats.capacity,
+            free_for(user) > 0,
             *([SessionSeats.mode == mode] if mode in set(SeatMode) else []),
         )
         query = query.where(has_free if available else ~has_free)

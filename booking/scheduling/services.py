@@ -6,11 +6,13 @@ from dataclasses import replace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
-from booking.core.db import for_update
+from booking.core.db import is_postgres
 from booking.core.errors import NotFound, ValidationError
 from booking.core.models import audit
 from booking.extensions import db
+from booking.scheduling import signals
 from booking.scheduling.checks import Checked, check
 from booking.scheduling.data import (  # noqa: F401 - part of this module's interface
     INVITE_FIELDS,
@@ -98,15 +100,29 @@ def schedule_session(data: SessionData, actor=None) -> Session:
 
 
 def lock_session(session_id: int) -> Session:
-    """Load a session and hold its row lock until commit: every change of its places,
-    counters or times goes through here (invariant 1)."""
-    session = db.session.scalar(
-        for_update(select(Session).where(Session.id == session_id)).execution_options(
-            populate_existing=True
-        )
+    """The session, its course and its seats in one statement, session and seat rows locked
+    until commit: every change of a session's places, counters or times starts here
+    (invariant 1, capacity; docs/architecture.md).
+
+    The seat rows must be locked too, not only read: a statement that waited for another
+    transaction's lock sees the latest version of the rows it locks, but its snapshot from
+    before the wait for everything else, so unlocked counters would be stale (and writing
+    them back would overbook). Every session has at least one seats row. SQLite serialises
+    writers itself (BEGIN IMMEDIATE), so there is nothing to lock there.
+    """
+    query = (
+        select(Session)
+        .join(Session.seats)
+        .options(contains_eager(Session.seats), joinedload(Session.course, innerjoin=True))
+        .where(Session.id == session_id)
+        .order_by(SessionSeats.mode)
+        .execution_options(populate_existing=True)
     )
+    if is_postgres():
+        query = query.with_for_update(of=[Session, SessionSeats])
+    session = db.session.execute(query).unique().scalar_one_or_none()
     if session is None:
-        raise NotFound(_l("No such session."))
+        raise NotFound(_l("No such session."), code="session_not_found")
     return session
 
 
@@ -138,9 +154,7 @@ def update_session(session_id: int, changes: dict, actor=None) -> Session:
     db.session.flush()
     if before != after:
         audit(actor, "session.updated", session, before=before, after=after)
-        from booking.enrolment.organiser import session_changed  # enrolment builds on us
-
-        session_changed(
+        signals.session_changed.send(
             session,
             times=times_changed,
             place=place_changed,

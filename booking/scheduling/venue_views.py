@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from booking.core.auth import roles_required
+from booking.core.db import atomic
 from booking.core.errors import DomainError
 from booking.core.forms import show_errors
 from booking.extensions import db
@@ -59,6 +60,14 @@ def _read(form: VenueForm) -> tuple[VenueData, dict]:
     return data, mapping
 
 
+def _store(venue_id: int | None, data: VenueData) -> str:
+    """One unit of work: add the venue, or change it (and tell the sessions held there)."""
+    if venue_id is None:
+        return create_venue(data, actor=current_user).name
+    venue = db.session.get(Venue, venue_id)
+    return update_venue(venue, data, actor=current_user).name
+
+
 def _save(venue: Venue | None):
     form = VenueForm(obj=venue) if request.method == "GET" else VenueForm()
     if venue is not None:
@@ -74,16 +83,11 @@ def _save(venue: Venue | None):
     if request.method == "POST" and form.validate_on_submit():
         data, mapping = _read(form)
         try:
-            if venue is None:
-                venue = create_venue(data, actor=current_user)
-            else:
-                update_venue(venue, data, actor=current_user)
+            name = atomic(_store, venue.id if venue is not None else None, data)
         except DomainError as error:
-            db.session.rollback()
             problems = show_errors(form, error, mapping)
         else:
-            db.session.commit()
-            flash(_("The venue '%(name)s' has been saved.", name=venue.name), "success")
+            flash(_("The venue '%(name)s' has been saved.", name=name), "success")
             return redirect(url_for("scheduling.manage_venues"))
     filled = sum(1 for e in form.rooms.entries if e.form.name.data)
     while len(form.rooms.entries) < filled + EXTRA_ROOM_ROWS:

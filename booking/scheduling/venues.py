@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 
 from booking.core.db import utcnow
 from booking.core.errors import ValidationError, collect
 from booking.core.models import audit
 from booking.extensions import db
+from booking.scheduling import signals
 from booking.scheduling.models import (
     Room,
     SeatMode,
@@ -21,6 +22,7 @@ from booking.scheduling.models import (
     Venue,
     VenueKind,
 )
+from booking.scheduling.services import lock_session
 
 
 @dataclass
@@ -141,11 +143,6 @@ def update_venue(venue: Venue, data: VenueData, actor=None) -> Venue:
 def _tell_sessions(venue: Venue, whole: bool, renamed_rooms: set[int]) -> None:
     """What an invite says of the place changed: every coming session held there gets a
     higher revision and its people an update (invariant 6), as if the session had moved."""
-    from sqlalchemy import false, or_
-
-    from booking.enrolment.organiser import session_changed
-    from booking.scheduling.services import lock_session
-
     where_held = or_(
         (Session.venue_id == venue.id) | (Session.online_venue_id == venue.id)
         if whole
@@ -160,7 +157,7 @@ def _tell_sessions(venue: Venue, whole: bool, renamed_rooms: set[int]) -> None:
     for session_id in affected:
         session = lock_session(session_id)
         session.revision += 1
-        session_changed(session, times=False, place=True, capacity=False)
+        signals.session_changed.send(session, times=False, place=True, capacity=False)
 
 
 def _apply(venue: Venue, data: VenueData) -> None:

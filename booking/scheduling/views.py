@@ -14,13 +14,14 @@ from booking.accounts.models import Organisation, Role, Team
 from booking.catalogue.queries import all_courses
 from booking.core.auth import roles_required
 from booking.core.db import atomic
-from booking.core.errors import DomainError
+from booking.core.errors import DomainError, ValidationError
 from booking.core.forms import options, show_errors
 from booking.core.timez import from_local, local
+from booking.core.web import arg_id
 from booking.extensions import db
-from booking.scheduling import queries
+from booking.scheduling import queries, signals
 from booking.scheduling.forms import SessionForm
-from booking.scheduling.models import Event, Session, VenueKind
+from booking.scheduling.models import Event, Room, Session, VenueKind
 from booking.scheduling.services import (
     MeetingData,
     SessionData,
@@ -28,6 +29,7 @@ from booking.scheduling.services import (
     schedule_session,
     update_session,
 )
+from booking.scheduling.signals import Plan
 
 bp = Blueprint("scheduling", __name__)
 ORGANISERS = (Role.ORGANISER, Role.ADMIN)
@@ -157,8 +159,6 @@ def _read(form: SessionForm) -> tuple[SessionData, dict]:
     room_id = form.room.data
     venue_id = None
     if room_id:
-        from booking.scheduling.models import Room
-
         room = db.session.get(Room, room_id)
         venue_id = room.venue_id if room else None
     data = SessionData(
@@ -188,39 +188,26 @@ def _read(form: SessionForm) -> tuple[SessionData, dict]:
     return data, mapping
 
 
-def _in_company_request():
-    """The in-company request named by `?request=<id>`, which this new session plans."""
-    from booking.enrolment.models import InCompanyRequest
-
+def _plan() -> Plan | None:
+    """What `?request=<id>` asks this new session to plan (an in-company request; the
+    feature that owns it answers through `signals.plan_lookup`), or None."""
     if "request" not in request.args:
         return None
-    request_id = request.args.get("request", type=int)
-    known = request_id is not None and 0 < request_id < 2**31  # an INTEGER column
-    found = db.session.get(InCompanyRequest, request_id) if known else None
+    request_id = arg_id("request")
+    found = signals.find_plan(request_id) if request_id else None
     if found is None:
         abort(404)
     return found
 
 
-def _prefill_from_request(form: SessionForm, found) -> list:
+def _prefill(form: SessionForm, plan: Plan) -> list:
     """A closed session for the requesting team, of the course asked for (if any)."""
-    from booking.enrolment.models import InCompanyStatus
-
-    if found.status != InCompanyStatus.OPEN:
-        return [_("This request has already been handled.")]
-    form.course.data = found.course_id or form.course.data
+    if plan.problem:
+        return [plan.problem]
+    form.course.data = plan.course_id or form.course.data
     form.visibility.data = "team"
-    form.team.data = found.team_id
-    flash(
-        _(
-            "Planning the request of %(team)s: %(topic)s; %(n)d people; dates: %(dates)s.",
-            team=found.team.name,
-            topic=found.topic,
-            n=found.group_size,
-            dates=found.preferred_dates or "–",
-        ),
-        "info",
-    )
+    form.team.data = plan.team_id
+    flash(plan.notice, "info")
     return []
 
 
@@ -230,9 +217,7 @@ def _store(session_id: int | None, data: SessionData, request_id: int | None):
     if session_id is None:
         session = schedule_session(data, actor=current_user)
         if request_id is not None:
-            from booking.enrolment.team import settle_in_company
-
-            settle_in_company(request_id, actor=current_user, session_id=session.id)
+            signals.session_planned.send(request_id, session=session, actor=current_user)
     else:
         changes = {k: v for k, v in vars(data).items() if k != "extra"}
         session = update_session(session_id, changes, actor=current_user)
@@ -243,31 +228,29 @@ def _save(session: Session | None):
     form = SessionForm()
     _choices(form)
     problems: list = []
-    in_company = _in_company_request() if session is None else None
+    plan = _plan() if session is None else None
     if request.method == "GET":
         if session is not None:
             _fill(form, data_from_session(session))
         else:
-            form.course.data = request.args.get("course", type=int)
-            if in_company is not None:
-                problems = _prefill_from_request(form, in_company)
+            form.course.data = arg_id("course")
+            if plan is not None:
+                problems = _prefill(form, plan)
     elif form.validate_on_submit():
         data, mapping = _read(form)
         try:
             if data.extra["incomplete"]:
-                from booking.core.errors import ValidationError
-
                 raise ValidationError(
                     next(iter(data.extra["incomplete"].values())), fields=data.extra["incomplete"]
                 )
             saved_id, slug = atomic(
-                _store, session.id if session else None, data, in_company.id if in_company else None
+                _store, session.id if session else None, data, plan.request_id if plan else None
             )
         except DomainError as error:
             problems = show_errors(form, error, mapping)
         else:
             flash(_("The session has been saved."), "success")
-            return redirect(url_for("catalogue.course", slug=slug) + f"#sessie-{saved_id}")
+            return redirect(url_for("portal.course", slug=slug) + f"#sessie-{saved_id}")
     _pad_meetings(form)
     status = 422 if request.method == "POST" else 200
     return render_template(

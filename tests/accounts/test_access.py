@@ -78,6 +78,7 @@ def test_admin_can_look_at_each_organisation(client, make, db_session):
     text = client.get(f"/organisatie?org={other.id}").get_data(as_text=True)
     assert "Openbaar Groen" in text
     assert client.get("/organisatie?org=999999").status_code == 404
+    assert client.get(f"/organisatie?org={10**20}").status_code == 404  # beyond any INTEGER id
 
 
 def test_team_leader_sees_their_team_and_its_closed_sessions(client, make, db_session):

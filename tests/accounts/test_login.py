@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from booking.accounts import services
 from booking.accounts.models import Role
 from tests.conftest import make_app
@@ -81,8 +83,6 @@ def test_password_hashes_are_argon2id_and_never_the_password(make, db_session):
 
 def test_passwords_need_twelve_characters(make, db_session):
     person = make.user()
-    import pytest
-
     from booking.core.errors import ValidationError
 
     with pytest.raises(ValidationError) as refused:
@@ -236,3 +236,30 @@ def test_account_forms_refuse_bad_input(client, make, db_session):
     assert response.status_code == 302
     db_session.rollback()
     assert person.language == "en"
+
+
+def test_revoking_a_token_id_beyond_any_row_says_there_is_no_such_token(client, make, db_session):
+    person = make.user()
+    db_session.commit()
+    make.login(client, person)
+    response = client.post("/account", data={"action": "revoke", "token_id": str(10**20)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account")
+    assert "Dit token bestaat niet." in client.get("/account").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "target", ["/account\r\nSet-Cookie: x=1", "/account\r", "/acc\tount", "/\x7f"]
+)
+def test_a_control_character_in_next_sends_people_to_the_default_page(
+    client, make, db_session, target
+):
+    person = make.user()
+    db_session.commit()
+    response = client.post("/taal", data={"language": "en", "next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    response = client.post(
+        "/inloggen",
+        query_string={"next": target},
+        data={"email": person.email, "password": make.PASSWORD},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/mijn"

@@ -9,9 +9,9 @@ import pytest
 from booking.accounts.models import Role
 from booking.core.timez import AMSTERDAM
 from booking.enrolment import organiser, services
-from booking.enrolment.models import Enrolment, SeatReservation
+from booking.enrolment.models import Enrolment
 from booking.notifications.models import OutboxMessage
-from booking.scheduling.models import Session, SessionSeats
+from booking.scheduling.models import SeatReservation, Session, SessionSeats
 
 BASE = "/beheer/sessies/{}"
 

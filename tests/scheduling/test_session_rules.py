@@ -10,8 +10,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from booking.accounts.models import Role
 from booking.core.errors import ValidationError
 from booking.core.models import AuditEntry
+from booking.enrolment import organiser
 from booking.extensions import db
 from booking.scheduling.models import SessionSeats
 from booking.scheduling.services import (
@@ -92,9 +94,23 @@ def test_a_cancelled_session_frees_its_room(make, db_session):
     venue = make.physical_venue(rooms=(("Zaal", 20),))
     start = make.future(days=20)
     first = schedule_session(data(make, venue=venue, start=start))
-    first.status = "cancelled"
-    db_session.flush()
-    schedule_session(data(make, venue=venue, start=start))
+    boss = make.user(Role.ORGANISER)
+    db_session.commit()
+    # While the first session is on, the room is taken at that time ...
+    taken = refused(make, venue=venue, start=start)
+    assert "is op dat moment in gebruik" in taken["room_id"]
+    # ... and once it is cancelled (as an organiser cancels it), the same room at the same
+    # time can be booked again.
+    organiser.cancel_session(first.id, actor=boss, reason="Trainer ziek")
+    db_session.commit()
+    second = schedule_session(data(make, venue=venue, start=start))
+    db_session.commit()
+    assert (second.room_id, second.starts_at, second.status) == (
+        first.room_id,
+        first.starts_at,
+        "scheduled",
+    )
+    assert first.status == "cancelled"
 
 
 def test_meetings_of_one_session_may_not_overlap_and_days_are_separate(make, db_session):

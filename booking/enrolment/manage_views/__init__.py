@@ -24,6 +24,7 @@ from booking.core.errors import DomainError, NotFound, PermissionDenied
 from booking.core.forms import options, show_errors
 from booking.core.labels import SEAT_MODES, label
 from booking.enrolment import queries
+from booking.enrolment.labels import status_in_sentence
 from booking.enrolment.manage_forms import AddPersonForm, ReserveForm
 from booking.enrolment.models import Enrolment, EnrolmentStatus, InCompanyStatus
 from booking.extensions import db
@@ -34,15 +35,6 @@ bp = Blueprint("enrolment_manage", __name__)
 ORGANISERS = (Role.ORGANISER, Role.ADMIN)
 S = EnrolmentStatus
 MAX_REASON = 500
-STATUS_LABELS = {
-    S.PENDING_APPROVAL: _l("waiting for approval"),
-    S.CONFIRMED: _l("confirmed"),
-    S.WAITLISTED: _l("on the waitlist"),
-    S.OFFERED: _l("offered a place"),
-    S.CANCELLED: _l("cancelled"),
-    S.DECLINED: _l("declined"),
-    S.EXPIRED: _l("expired"),
-}
 REQUEST_LABELS = {
     InCompanyStatus.OPEN: _l("open"),
     InCompanyStatus.SCHEDULED: _l("planned"),
@@ -139,7 +131,7 @@ def people_page(
         may_reserve=may_reserve,
         problems=list(problems),
         open=session.status == SessionStatus.SCHEDULED and session.starts_at > utcnow(),
-        status_name=lambda code: label(STATUS_LABELS, code),
+        status_name=status_in_sentence,
     ), status
 
 

@@ -13,11 +13,11 @@ from booking.core.db import atomic, utcnow
 from booking.core.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from booking.core.labels import SEAT_MODES, label
 from booking.enrolment import services
+from booking.enrolment.labels import status_in_sentence
 from booking.enrolment.manage_forms import CancelPlaceForm
 from booking.enrolment.manage_views import (
     MAX_REASON,
     ORGANISERS,
-    STATUS_LABELS,
     S,
     add_form_for,
     bp,
@@ -77,7 +77,7 @@ def add_person(session_id: int):
             _(
                 "%(name)s was already enrolled (%(status)s); nothing changed.",
                 name=name,
-                status=label(STATUS_LABELS, status),
+                status=status_in_sentence(status),
             ),
             "info",
         )
@@ -95,7 +95,7 @@ def add_person(session_id: int):
             _(
                 "%(name)s has been added (%(status)s).",
                 name=name,
-                status=label(STATUS_LABELS, status),
+                status=status_in_sentence(status),
             ),
             "success",
         )
@@ -154,7 +154,7 @@ def cancel_place(session_id: int, enrolment_id: int):
         form=form,
         late=late,
         problems=problems,
-        status_name=lambda code: label(STATUS_LABELS, code),
+        status_name=status_in_sentence,
     ), status
 
 
@@ -201,7 +201,7 @@ def decide(session_id: int, enrolment_id: int):
         )
     except DomainError as error:
         return refused(error, session_id)
-    flash(_("%(name)s: %(status)s.", name=name, status=label(STATUS_LABELS, status)), "success")
+    flash(_("%(name)s: %(status)s.", name=name, status=status_in_sentence(status)), "success")
     flash_promoted(promoted)
     return redirect(people_url(session_id))
 

@@ -43,7 +43,7 @@ def _me() -> User:
 
 
 def _back():
-    return redirect(safe_next(request.form.get("next"), url_for("accounts.dashboard")), code=303)
+    return redirect(safe_next(request.form.get("next"), url_for("portal.dashboard")), code=303)
 
 
 def _attempt(work, *args, **kwargs):
@@ -258,6 +258,13 @@ def _book(session_id: int, member_ids: list[int], **kwargs) -> list[list]:
     ]
 
 
+@bp.get("/mijn-team")
+@roles_required(Role.TEAM_LEADER)
+def team_overview():
+    """Approvals, team bookings, the team's enrolments and in-company requests."""
+    return team_page(_me())
+
+
 @bp.post("/mijn-team/boeken")
 @roles_required(Role.TEAM_LEADER)
 def book_team():
@@ -294,7 +301,7 @@ def book_team():
         ),
         "success",
     )
-    return redirect(url_for("accounts.team", _anchor="boeking-resultaat"), code=303)
+    return redirect(url_for("enrolment.team_overview", _anchor="boeking-resultaat"), code=303)
 
 
 @bp.post("/mijn-team/maatwerk")
@@ -320,7 +327,7 @@ def request_in_company():
                 _("Your request for an in-company session has been sent to the organisers."),
                 "success",
             )
-            return redirect(url_for("accounts.team", _anchor="maatwerk"), code=303)
+            return redirect(url_for("enrolment.team_overview", _anchor="maatwerk"), code=303)
     return team_page(leader, request_form=form, request_problems=problems, status=422)
 
 

@@ -20,6 +20,7 @@ from booking.core.labels import label
 from booking.enrolment import queries
 from booking.enrolment.common import leads, may_act_for
 from booking.enrolment.forms import booking_form_for, request_form_for
+from booking.enrolment.labels import STATUS_LABELS
 from booking.enrolment.models import Enrolment, EnrolmentStatus, InCompanyStatus
 from booking.extensions import db
 from booking.scheduling import queries as sessions
@@ -28,15 +29,7 @@ from booking.scheduling.models import Session
 S = EnrolmentStatus
 
 LABELS = {
-    "status": {
-        S.PENDING_APPROVAL: _l("Waiting for approval"),
-        S.CONFIRMED: _l("Confirmed"),
-        S.WAITLISTED: _l("On the waitlist"),
-        S.OFFERED: _l("Place offered"),
-        S.CANCELLED: _l("Cancelled"),
-        S.DECLINED: _l("Declined"),
-        S.EXPIRED: _l("Expired"),
-    },
+    "status": STATUS_LABELS,
     "outcome": {  # of one person in a team booking
         "confirmed": _l("Confirmed"),
         "pending_approval": _l("Waiting for approval"),
@@ -83,10 +76,12 @@ def enrolment_window(session: Session, now) -> str | None:
 
 def course_context(person, shown: list[Session]) -> dict:
     """Per session on a course page the person's active enrolment, else their latest ended
-    one, with queue positions: one query, plus one for positions when someone waits."""
+    one, with queue positions: one query, plus one for positions when someone waits; and
+    the places free for them (`free`, scheduling's one definition: one query)."""
     now = utcnow()
+    free = sessions.free_places(person, [s.id for s in shown])
     if not getattr(person, "is_authenticated", False) or not shown:
-        return {"mine": {}, "now": now}
+        return {"mine": {}, "now": now, "free": free}
     rows = db.session.scalars(
         select(Enrolment)
         .where(Enrolment.user_id == person.id, Enrolment.session_id.in_([s.id for s in shown]))
@@ -98,7 +93,7 @@ def course_context(person, shown: list[Session]) -> dict:
         if current is None or enrolment.is_active or not current.is_active:
             chosen[enrolment.session_id] = enrolment
     listed = queries.with_positions(list(chosen.values()))
-    return {"mine": {item.enrolment.session_id: item for item in listed}, "now": now}
+    return {"mine": {item.enrolment.session_id: item for item in listed}, "now": now, "free": free}
 
 
 def dashboard_context(person: User) -> dict:
@@ -165,7 +160,7 @@ def team_page(
         abort(404)
     data = team_data(leader)
     return render_template(
-        "accounts/team.html",
+        "enrolment/team.html",
         team=leader.team,
         members=data.members,
         closed=sessions.team_sessions(leader.team_id),

@@ -1,0 +1,28 @@
+"""The words for an enrolment's status, one table for every page that names one."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from booking.core.labels import label
+from booking.enrolment.models import EnrolmentStatus as S
+
+STATUS_LABELS = {
+    S.PENDING_APPROVAL: _l("Waiting for approval"),
+    S.CONFIRMED: _l("Confirmed"),
+    S.WAITLISTED: _l("On the waitlist"),
+    S.OFFERED: _l("Place offered"),
+    S.CANCELLED: _l("Cancelled"),
+    S.DECLINED: _l("Declined"),
+    S.EXPIRED: _l("Expired"),
+}
+
+
+def status_label(code: str | None) -> str:
+    """As a heading or table cell writes it: "Waiting for approval"."""
+    return label(STATUS_LABELS, code)
+
+
+def status_in_sentence(code: str | None) -> str:
+    """The same words inside a sentence: "Jan was already enrolled (waiting for approval)"."""
+    return status_label(code).lower()

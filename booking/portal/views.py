@@ -1,0 +1,87 @@
+"""Browse the catalogue, a course page with its sessions, events, and "my overview"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from booking.accounts import queries as people
+from booking.accounts.models import Role
+from booking.catalogue import queries as catalogue
+from booking.catalogue.models import CourseFormat
+from booking.core.db import utcnow
+from booking.enrolment.views.pages import course_context, dashboard_context
+from booking.scheduling import queries as sessions
+
+bp = Blueprint("portal", __name__)
+
+
+@bp.get("/")
+def index():
+    """Browse and search: free text, category, target group and format."""
+    args = request.args
+    fmt = args.get("format") if args.get("format") in set(CourseFormat) else None
+    result = catalogue.search_courses(
+        current_user,
+        q=(args.get("q") or "")[:100],
+        category=args.get("category") or None,
+        target_group=args.get("target_group") or None,
+        format=fmt,
+        page=args.get("page", 1, type=int),
+        per_page=12,
+    )
+    return render_template(
+        "portal/index.html",
+        result=result,
+        categories=catalogue.categories(),
+        target_groups=catalogue.target_groups(),
+        filters={k: args.get(k, "") for k in ("q", "category", "target_group", "format")},
+        locale=str(get_locale()),
+    )
+
+
+@bp.get("/cursussen/<slug>")
+def course(slug: str):
+    include_hidden = current_user.is_authenticated and current_user.is_organiser
+    course = catalogue.course_by_slug(slug, include_unpublished=include_hidden)
+    if course is None:
+        abort(404)
+    upcoming = sessions.upcoming_for_course(course.id, current_user)
+    return render_template(
+        "portal/course.html",
+        course=course,
+        sessions=upcoming,
+        locale=str(get_locale()),
+        **course_context(current_user, upcoming),  # the person's own status per session
+    )
+
+
+@bp.get("/evenementen")
+def events():
+    return render_template("portal/events.html", events=sessions.upcoming_events())
+
+
+@bp.get("/evenementen/<slug>")
+def event(slug: str):
+    event, programme = sessions.event_programme(slug, current_user)
+    if event is None:
+        abort(404)
+    slots: dict = {}
+    for session in programme:
+        slots.setdefault((session.starts_at, session.ends_at), []).append(session)
+    return render_template("portal/event.html", event=event, slots=slots)
+
+
+@bp.get("/mijn")
+@login_required
+def dashboard():
+    """The start page after log-in; its panels depend on the person's role."""
+    user = current_user._get_current_object()
+    upcoming = sessions.list_sessions(user, starts_from=utcnow(), limit=8)
+    context = {"upcoming": upcoming, **dashboard_context(user)}
+    if user.role == Role.TEAM_LEADER and user.team_id:
+        context["members"] = people.team_members(user.team_id)
+    if user.role in (Role.HR,) and user.organisation_id:
+        context["overview"] = people.organisation_overview(user.organisation_id)
+    return render_template("portal/dashboard.html", **context)
