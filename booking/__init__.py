@@ -107,3 +107,17 @@ def _register_features(app: Flask) -> None:
     register_demo_cli(app)
     register_enrolment_cli(app)
     register_notifications_cli(app)
+
+    _register_messages_and_duties(app)
+
+
+def _register_messages_and_duties(app: Flask) -> None:
+    """What each feature tells notifications, which imports no feature: its message kinds,
+    the attachments of its messages, and its periodic duties (notifications.registry)."""
+    from booking.calendar import ics
+    from booking.enrolment import duties as enrolment_duties
+    from booking.enrolment import messages as enrolment_messages
+
+    enrolment_messages.register(app)
+    enrolment_duties.register(app)
+    ics.register(app)

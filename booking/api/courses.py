@@ -21,12 +21,12 @@ from booking.api.schemas import (
     Text,
 )
 from booking.catalogue.models import Course, CourseFormat
-from booking.catalogue.queries import search_courses
 from booking.catalogue.services import CourseData, create_course
 from booking.core.db import atomic
 from booking.core.errors import NotFound
 from booking.core.timez import iso_local
 from booking.extensions import db
+from booking.scheduling.listing import search_courses
 from booking.scheduling.models import SeatMode
 from booking.scheduling.queries import upcoming_for_course
 

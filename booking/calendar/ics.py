@@ -1,5 +1,5 @@
 """iCalendar invitations (iTIP, RFC 5546) for one person's place, and the events the
-subscription feeds share with them (DESIGN.md invariant 6).
+subscription feeds share with them (docs/architecture.md, invariant 6: calendars stay in sync).
 
 One place is one iTIP object with one UID (`place_uid`). Its SEQUENCE is
 `session.revision + enrolment.revision`: the engine raises the session's revision on every
@@ -45,7 +45,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -54,8 +54,11 @@ from booking.calendar.timezone import vtimezone
 from booking.core.db import utcnow
 from booking.core.timez import AMSTERDAM
 from booking.core.urls import external_url
+from booking.enrolment.messages import MessageKind
+from booking.enrolment.messages.context import Batch
+from booking.enrolment.messages.kinds import FAMILY as ENROLMENT_MESSAGES
 from booking.enrolment.models import Enrolment, EnrolmentStatus
-from booking.notifications.models import MessageKind
+from booking.notifications.registry import Invite, register_attachment
 from booking.scheduling.models import SeatMode, Session, SessionStatus
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -122,6 +125,23 @@ def invite_for_message(message) -> tuple[str, str] | None:
     if method is None:
         return None
     return invite(enrolment, method), method
+
+
+def message_invite(message, batch: Batch) -> Invite | None:
+    """The attachment of an enrolment message (registered with notifications): the invite,
+    or its cancellation, of the recipient's own place, when the kind has one. Reads only the
+    batch the renderer loaded, in the message's language."""
+    enrolment = batch.enrolment_of(message)
+    if enrolment is None or enrolment.user_id != message.user_id:
+        return None
+    method = method_for(message.kind, enrolment)
+    if method is None:
+        return None
+    return Invite(invite(enrolment, method, language=message.language), method)
+
+
+def register(app: Flask) -> None:
+    register_attachment(app, ENROLMENT_MESSAGES, message_invite)
 
 
 def current_method(enrolment: Enrolment) -> str:

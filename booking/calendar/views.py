@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from booking.accounts.models import Role
 from booking.calendar import feeds
 from booking.catalogue.models import Course
-from booking.core.auth import roles_required
+from booking.core.auth import organiser_required
 from booking.core.db import atomic, utcnow
 from booking.extensions import db
 from booking.scheduling.models import Session, SessionStatus
@@ -98,7 +97,7 @@ def _calendar_helpers():
 
 
 @bp.get("/beheer/agenda")
-@roles_required(Role.ORGANISER, Role.ADMIN)
+@organiser_required
 def organiser_feeds():
     """Feed addresses for all coming sessions and per course with coming sessions."""
     user = current_user._get_current_object()

@@ -1,76 +1,34 @@
-"""Read-only catalogue queries: search with filters, each course with its next session."""
+"""Read-only catalogue queries: courses matching filters, one course, categories, target groups.
+
+Listings of courses with their coming sessions and free places are built on `matching` in
+`booking.scheduling.listing`: sessions are scheduling's, which sits above the catalogue.
+"""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from booking.catalogue.models import Category, Course, TargetGroup, course_target_groups
-from booking.core.db import utcnow
 from booking.extensions import db
-from booking.scheduling.models import Session, SessionSeats, SessionStatus
-from booking.scheduling.queries import free_for, visible_to
-
-
-@dataclass
-class CourseRow:
-    course: Course
-    next_start: datetime | None
-    upcoming: int
-    free_places: int
-
-
-@dataclass
-class SearchResult:
-    rows: list[CourseRow]
-    total: int
-    page: int
-    pages: int
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_courses(
-    user,
+def matching(
+    query,
     *,
     q: str | None = None,
     category: str | None = None,
     target_group: str | None = None,
     format: str | None = None,
     include_unpublished: bool = False,
-    page: int = 1,
-    per_page: int = 20,
-) -> SearchResult:
-    """Courses matching the filters; three queries whatever the number of rows."""
-    now = utcnow()
-    # Per seat row first: free_for may be a correlated subquery, which PostgreSQL will not
-    # evaluate inside an aggregate grouped by session only.
-    per_mode = select(SessionSeats.session_id, free_for(user, now).label("free")).subquery()
-    seat_totals = (
-        select(per_mode.c.session_id, func.sum(per_mode.c.free).label("free"))
-        .group_by(per_mode.c.session_id)
-        .subquery()
-    )
-    upcoming = (
-        select(
-            Session.course_id.label("course_id"),
-            func.min(Session.starts_at).label("next_start"),
-            func.count(Session.id).label("upcoming"),
-            func.coalesce(func.sum(seat_totals.c.free), 0).label("free"),
-        )
-        .join(seat_totals, seat_totals.c.session_id == Session.id)
-        .where(Session.status == SessionStatus.SCHEDULED, Session.starts_at > now, visible_to(user))
-        .group_by(Session.course_id)
-        .subquery()
-    )
-    query = select(Course, upcoming.c.next_start, upcoming.c.upcoming, upcoming.c.free).outerjoin(
-        upcoming, upcoming.c.course_id == Course.id
-    )
+):
+    """`query` (selecting from Course) narrowed to the courses the filters match: free text
+    in title, summary, description and speaker; a category or target group by slug; a
+    format; published courses only unless asked."""
     if not include_unpublished:
         query = query.where(Course.published.is_(True))
     if q and q.strip():
@@ -97,22 +55,7 @@ def search_courses(
         )
     if format:
         query = query.where(Course.format == format)
-
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max((total + per_page - 1) // per_page, 1)
-    page = min(max(page, 1), pages)
-    query = (
-        query.options(selectinload(Course.target_groups))
-        # Courses with a coming session first, soonest first; then the rest by title.
-        .order_by(upcoming.c.next_start.is_(None), upcoming.c.next_start, Course.title)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    rows = [
-        CourseRow(course=c, next_start=n, upcoming=u or 0, free_places=int(f or 0))
-        for c, n, u, f in db.session.execute(query)
-    ]
-    return SearchResult(rows=rows, total=total, page=page, pages=pages)
+    return query
 
 
 def course_by_slug(slug: str, include_unpublished: bool = False) -> Course | None:

@@ -1,4 +1,5 @@
-"""The organisers' course pages (participants browse the catalogue in booking.portal)."""
+"""The organisers' pages to add and change courses. Participants browse the catalogue in
+booking.portal; the organisers' list of courses with their planned sessions is scheduling's."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from booking.accounts.models import Role
 from booking.catalogue import queries
 from booking.catalogue.forms import CourseForm
 from booking.catalogue.models import Course
 from booking.catalogue.services import CourseData, create_course, update_course
-from booking.core.auth import roles_required
+from booking.core.auth import organiser_required
 from booking.core.db import atomic
 from booking.core.errors import DomainError
 from booking.core.forms import show_errors
@@ -22,19 +22,8 @@ from booking.extensions import db
 
 bp = Blueprint("catalogue", __name__)
 
-ORGANISERS = (Role.ORGANISER, Role.ADMIN)
-
 
 # -- organisers ---------------------------------------------------------------------------------
-
-
-@bp.get("/beheer/cursussen")
-@roles_required(*ORGANISERS)
-def manage_courses():
-    result = queries.search_courses(
-        current_user, include_unpublished=True, per_page=500, q=request.args.get("q")
-    )
-    return render_template("catalogue/manage_courses.html", result=result)
 
 
 def _course_form(course: Course | None = None) -> CourseForm:
@@ -96,13 +85,13 @@ def _save_course(course: Course | None):
 
 
 @bp.route("/beheer/cursussen/nieuw", methods=["GET", "POST"])
-@roles_required(*ORGANISERS)
+@organiser_required
 def new_course():
     return _save_course(None)
 
 
 @bp.route("/beheer/cursussen/<int:course_id>", methods=["GET", "POST"])
-@roles_required(*ORGANISERS)
+@organiser_required
 def edit_course(course_id: int):
     course = db.session.get(Course, course_id)
     if course is None:

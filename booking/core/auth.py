@@ -22,3 +22,17 @@ def roles_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def organiser_required(view):
+    """Only organisers and administrators (`user.is_organiser`); others get a 403 page,
+    anonymous people the log-in. For features below accounts, which cannot name its roles."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_organiser:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -15,6 +15,7 @@ from booking.core.errors import NotFound, PermissionDenied, collect
 from booking.core.labels import SEAT_MODES, label
 from booking.core.models import audit
 from booking.enrolment import places
+from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import (
     ACTIVE,
     PLACED,
@@ -24,7 +25,6 @@ from booking.enrolment.models import (
 )
 from booking.enrolment.services import expire
 from booking.extensions import db
-from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
 from booking.scheduling.models import SeatReservation, Session, SessionStatus, Visibility
 

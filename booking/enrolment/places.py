@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, t
 
 from booking.accounts.models import Role, User
 from booking.core.db import for_update, utcnow
+from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import (
     PLACED,
     BookedSlot,
@@ -22,7 +23,6 @@ from booking.enrolment.models import (
     EnrolmentStatus,
 )
 from booking.extensions import db
-from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
 from booking.scheduling.models import (
     Meeting,

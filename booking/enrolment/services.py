@@ -33,9 +33,9 @@ from booking.enrolment.common import (
     lock_enrolment,
     may_act_for,
 )
+from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import ACTIVE, Enrolment, EnrolmentStatus
 from booking.extensions import db
-from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
 from booking.scheduling.models import SeatMode, Session
 from booking.scheduling.queries import is_visible

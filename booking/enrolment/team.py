@@ -14,6 +14,7 @@ from booking.core.db import for_update, utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, collect
 from booking.enrolment import places
 from booking.enrolment.common import check_open, choose_mode, leads
+from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import (
     ACTIVE,
     Enrolment,
@@ -22,7 +23,6 @@ from booking.enrolment.models import (
     InCompanyStatus,
 )
 from booking.extensions import db
-from booking.notifications.models import MessageKind
 from booking.notifications.services import queue
 from booking.scheduling.models import Session
 from booking.scheduling.queries import is_visible

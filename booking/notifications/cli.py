@@ -9,6 +9,10 @@ import threading
 
 import click
 from flask import Flask
+from flask.helpers import get_debug_flag
+from werkzeug.serving import is_running_from_reloader
+
+from booking.notifications.worker import Worker
 
 log = logging.getLogger("booking.worker")
 
@@ -24,8 +28,6 @@ def register(app: Flask) -> None:
     def worker_command(once: bool, duties: bool):
         """Send queued e-mail with retries; runs until stopped (SIGTERM or Ctrl-C end it after
         the message being sent). Any number of workers may run, on any host."""
-        from booking.notifications.worker import Worker
-
         stop = threading.Event()
 
         def ask_to_stop(signum, frame):
@@ -64,9 +66,6 @@ def serving_process() -> bool:
     delivered by one thread, and by fresh code after a reload. Other commands (`db upgrade`,
     `worker`, ...) and gunicorn are not `run` and start nothing.
     """
-    from flask.helpers import get_debug_flag
-    from werkzeug.serving import is_running_from_reloader
-
     if is_running_from_reloader():
         return True
     context = click.get_current_context(silent=True)
@@ -113,8 +112,6 @@ def stop_embedded_worker(timeout: float = 30) -> None:
 
 def _run_embedded(app: Flask) -> None:
     """Never lets an error out: a broken database or template is logged, and tried again."""
-    from booking.notifications.worker import Worker
-
     while not _embedded_stop.is_set():
         try:
             with app.app_context():

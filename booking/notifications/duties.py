@@ -13,9 +13,10 @@ the work, so several workers on several hosts run each tick once. The leader loc
 - SQLite: an exclusive `flock` on a file next to the database. SQLite lives on one host, and
   the lock also covers a `flask worker` started beside the dev server's embedded thread.
 
-The duties themselves are idempotent, so a leader that dies halfway and a successor that
-runs the same work again change nothing twice: `run_duties()` of the enrolment engine
-(overdue offers and approvals, reserved seats to release, promotions) and the reminders.
+The duties are the features': each registers its own with `registry.register_duty` when the
+app is created (the enrolment engine: overdue offers and approvals, reserved seats to release,
+promotions, then the reminders; see booking.enrolment.duties). They are idempotent, so a
+leader that dies halfway and a successor that runs the same work again change nothing twice.
 """
 
 from __future__ import annotations
@@ -31,9 +32,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
-from booking.core.db import atomic
-from booking.enrolment.cli import run_duties
-from booking.notifications.reminders import queue_reminders
+from booking.notifications import registry
 
 log = logging.getLogger("booking.worker")
 
@@ -148,13 +147,13 @@ def leadership_for(engine: Engine):
 
 
 def run_tick(leadership, now: datetime | None = None) -> dict | None:
-    """One tick: the duties if this worker leads, else nothing (None)."""
+    """One tick: every registered duty if this worker leads, else nothing (None). Returns
+    the duties' counts added up by key (the log line names each)."""
     if not leadership.acquire():
         return None
-    totals = run_duties()
-    totals["reminders"] = atomic(queue_reminders, now)
-    log.info(
-        "duties sessions={sessions} expired={expired} released={released} "
-        "promoted={promoted} reminders={reminders}".format(**totals)
-    )
+    totals: dict[str, int] = {}
+    for _name, duty in registry.duties():  # in registration order; each commits its own work
+        for key, value in duty(now).items():
+            totals[key] = totals.get(key, 0) + value
+    log.info("duties %s", " ".join(f"{key}={value}" for key, value in totals.items()))
     return totals

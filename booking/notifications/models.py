@@ -1,4 +1,7 @@
-"""The outbox table (DESIGN.md invariant 5)."""
+"""The outbox table (docs/architecture.md, invariant 5: nothing said is lost).
+
+`kind` is a code a feature registered (notifications.registry); `queue` refuses any other,
+so the column has no CHECK listing them: the list lives with the features, not here."""
 
 from __future__ import annotations
 
@@ -13,27 +16,6 @@ from booking.core.models import choice_check
 from booking.extensions import db
 
 
-class MessageKind(StrEnum):
-    ENROLMENT_CONFIRMED = "enrolment_confirmed"
-    WAITLISTED = "waitlisted"
-    PROMOTED = "promoted"
-    OFFER = "offer"
-    OFFER_EXPIRED = "offer_expired"
-    OFFER_DECLINED = "offer_declined"
-    APPROVAL_REQUESTED = "approval_requested"  # to the team leader
-    APPROVAL_PENDING = "approval_pending"  # to the person, while the leader decides
-    APPROVED = "approved"
-    APPROVAL_DECLINED = "approval_declined"
-    APPROVAL_EXPIRED = "approval_expired"
-    CANCELLED = "cancelled"
-    MODE_CHANGED = "mode_changed"
-    SESSION_CHANGED = "session_changed"
-    SESSION_CANCELLED = "session_cancelled"
-    REMINDER = "reminder"
-    TEAM_BOOKING_SUMMARY = "team_booking_summary"  # to the team leader
-    IN_COMPANY_REQUESTED = "in_company_requested"  # to the organisers
-
-
 class MessageStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -46,7 +28,6 @@ class OutboxMessage(db.Model):
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        choice_check("kind", MessageKind),
         choice_check("status", MessageStatus),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
@@ -77,4 +58,6 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # Named by string, not imported: the enrolment model is a feature's. The engine passes
+    # the enrolment object to `queue` before it is flushed, so the id is set on flush.
     enrolment = relationship("Enrolment")

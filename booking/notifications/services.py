@@ -1,5 +1,5 @@
-"""Writing to the outbox (callers are inside the transaction of the change, invariant 5), and
-organisers sending failed messages again."""
+"""Writing to the outbox (callers are inside the transaction of the change: invariant 5,
+nothing said is lost), and organisers sending failed messages again."""
 
 from __future__ import annotations
 
@@ -13,11 +13,15 @@ from booking.core.db import utcnow
 from booking.core.errors import PermissionDenied
 from booking.core.models import audit
 from booking.extensions import db
-from booking.notifications.models import MessageKind, MessageStatus, OutboxMessage
+from booking.notifications import registry
+from booking.notifications.models import MessageStatus, OutboxMessage
 
 
-def queue(user, kind: MessageKind, *, session=None, enrolment=None, **data) -> OutboxMessage:
-    """Owe `user` a message of `kind`. `data` is what the message needs to say (JSON)."""
+def queue(user, kind: str, *, session=None, enrolment=None, **data) -> OutboxMessage:
+    """Owe `user` a message of `kind` (a code some feature registered; any other raises
+    UnknownMessageKind before anything is written). `data` is what the message needs to say
+    (JSON)."""
+    kind = registry.kind(kind).code
     domain = current_app.config["CENTRE_EMAIL"].rpartition("@")[2] or "booking.local"
     message = OutboxMessage(
         user_id=user.id,

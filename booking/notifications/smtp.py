@@ -1,7 +1,7 @@
 """Sending over SMTP with a timeout, and telling temporary failures from permanent ones.
 
 Standard library `smtplib`, not Flask-Mail: Flask-Mail has no SMTP timeout, and a worker
-stuck on a silent server sends nothing else (DESIGN.md, known traps).
+stuck on a silent server sends nothing else.
 
 What the worker does with a failure depends on its class:
 - `PermanentFailure`: the server refused *this message* with a 5xx reply (unknown mailbox,

@@ -1,4 +1,4 @@
-"""The outbox worker: sends what the engine queued (DESIGN.md invariant 5).
+"""The outbox worker: sends what the features queued (invariant 5, nothing said is lost).
 
 One message at a time, each in its own short transaction, so a worker holds at most one
 message and never a lock of the enrolment engine (rendering only reads):
@@ -33,8 +33,9 @@ from email.utils import formataddr, parseaddr
 from flask import current_app
 from sqlalchemy import select, update
 
-from booking.core.db import is_postgres, utcnow
+from booking.core.db import atomic, is_postgres, utcnow
 from booking.extensions import db
+from booking.notifications.duties import leadership_for, run_tick
 from booking.notifications.filedrop import FileBackend
 from booking.notifications.mime import build
 from booking.notifications.models import MessageStatus, OutboxMessage
@@ -189,50 +190,64 @@ def _record(message: OutboxMessage, prepared: Prepared, error, now: datetime) ->
     return attempt
 
 
-def _next_locked(connection, now, senders) -> Attempt | None:
-    """PostgreSQL: lock one due row (skipping rows other workers hold), send, commit."""
+def _locked_attempt(connection, now, senders) -> Attempt | None:
     message = db.session.scalars(_due(now or utcnow()).with_for_update(skip_locked=True)).first()
     if message is None:
-        db.session.rollback()
         return None
     prepared = _prepare(message, senders[0])
     error = prepared.error or _send(connection, prepared, message.email, senders[1])
-    attempt = _record(message, prepared, error, now or utcnow())
-    db.session.commit()
-    return attempt
+    return _record(message, prepared, error, now or utcnow())
+
+
+def _next_locked(connection, now, senders) -> Attempt | None:
+    """PostgreSQL: lock one due row (skipping rows other workers hold), send, record: one
+    unit of work, never retried (a retry could send the message twice)."""
+    return atomic(_locked_attempt, connection, now, senders, attempts=1)
+
+
+def _claim(now, lease: timedelta) -> int | None:
+    """The id of the due message this worker now holds a lease on, 0 when another worker
+    claimed the candidate first (look again), None when nothing is due."""
+    at = now or utcnow()
+    candidate = db.session.scalar(_due(at).with_only_columns(OutboxMessage.id))
+    if candidate is None:
+        return None
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == candidate,
+            OutboxMessage.status == MessageStatus.PENDING,
+            OutboxMessage.next_attempt_at <= at,
+        )
+        .values(next_attempt_at=at + lease)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return candidate if claimed == 1 else 0
+
+
+def _prepare_claimed(message_id: int, header_from: str) -> tuple[Prepared, str]:
+    message = db.session.get(OutboxMessage, message_id)
+    return _prepare(message, header_from), message.email
+
+
+def _record_claimed(message_id: int, prepared: Prepared, error, now) -> Attempt:
+    message = db.session.get(OutboxMessage, message_id)
+    return _record(message, prepared, error, now or utcnow())
 
 
 def _next_leased(connection, now, senders) -> Attempt | None:
-    """SQLite: claim one due row with a lease, send outside any transaction, record."""
+    """SQLite: claim one due row with a lease, send outside any transaction, record. The
+    claim and the record are units of work of their own, so no write lock is held while
+    the mail server answers (SQLite has one writer for the whole database)."""
     lease = timedelta(seconds=float(current_app.config["WORKER_LEASE_SECONDS"]))
-    while True:
-        at = now or utcnow()
-        candidate = db.session.scalar(_due(at).with_only_columns(OutboxMessage.id))
-        if candidate is None:
-            db.session.commit()
-            return None
-        claimed = db.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == candidate,
-                OutboxMessage.status == MessageStatus.PENDING,
-                OutboxMessage.next_attempt_at <= at,
-            )
-            .values(next_attempt_at=at + lease)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if claimed == 1:
-            break
-    message = db.session.get(OutboxMessage, candidate)
-    prepared = _prepare(message, senders[0])
-    recipient = message.email
-    db.session.commit()  # no transaction (on SQLite: no write lock) while sending
+    candidate = 0
+    while candidate == 0:
+        candidate = atomic(_claim, now, lease)
+    if candidate is None:
+        return None
+    prepared, recipient = atomic(_prepare_claimed, candidate, senders[0])
     error = prepared.error or _send(connection, prepared, recipient, senders[1])
-    message = db.session.get(OutboxMessage, candidate)
-    attempt = _record(message, prepared, error, now or utcnow())
-    db.session.commit()
-    return attempt
+    return atomic(_record_claimed, candidate, prepared, error, now)
 
 
 # -- a pass over the outbox ---------------------------------------------------------------------
@@ -297,8 +312,6 @@ class Worker:
     """
 
     def __init__(self, *, duties: bool = True, stop=None, poll=None, batch=None, backend=None):
-        from booking.notifications.duties import leadership_for
-
         config = current_app.config
         self.stop = stop or threading.Event()
         self.poll = float(config["WORKER_POLL_SECONDS"] if poll is None else poll)
@@ -309,8 +322,6 @@ class Worker:
         self._next_tick = 0.0
 
     def tick(self, now: datetime | None = None) -> dict | None:
-        from booking.notifications.duties import run_tick
-
         if self.leadership is None:
             return None
         try:

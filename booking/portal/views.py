@@ -13,6 +13,7 @@ from booking.catalogue.models import CourseFormat
 from booking.core.db import utcnow
 from booking.enrolment.views.pages import course_context, dashboard_context
 from booking.scheduling import queries as sessions
+from booking.scheduling.listing import search_courses
 
 bp = Blueprint("portal", __name__)
 
@@ -22,7 +23,7 @@ def index():
     """Browse and search: free text, category, target group and format."""
     args = request.args
     fmt = args.get("format") if args.get("format") in set(CourseFormat) else None
-    result = catalogue.search_courses(
+    result = search_courses(
         current_user,
         q=(args.get("q") or "")[:100],
         category=args.get("category") or None,

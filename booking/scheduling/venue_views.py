@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from booking.core.auth import roles_required
+from booking.core.auth import organiser_required
 from booking.core.db import atomic
 from booking.core.errors import DomainError
 from booking.core.forms import show_errors
@@ -15,13 +15,13 @@ from booking.scheduling import queries
 from booking.scheduling.forms import VenueForm
 from booking.scheduling.models import Venue
 from booking.scheduling.venues import RoomData, VenueData, create_venue, update_venue
-from booking.scheduling.views import ORGANISERS, bp
+from booking.scheduling.views import bp
 
 EXTRA_ROOM_ROWS = 3
 
 
 @bp.get("/beheer/locaties")
-@roles_required(*ORGANISERS)
+@organiser_required
 def manage_venues():
     return render_template("scheduling/manage_venues.html", venues=queries.all_venues())
 
@@ -99,13 +99,13 @@ def _save(venue: Venue | None):
 
 
 @bp.route("/beheer/locaties/nieuw", methods=["GET", "POST"])
-@roles_required(*ORGANISERS)
+@organiser_required
 def new_venue():
     return _save(None)
 
 
 @bp.route("/beheer/locaties/<int:venue_id>", methods=["GET", "POST"])
-@roles_required(*ORGANISERS)
+@organiser_required
 def edit_venue(venue_id: int):
     venue = db.session.get(Venue, venue_id)
     if venue is None:

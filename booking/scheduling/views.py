@@ -10,9 +10,9 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from booking.accounts.models import Organisation, Role, Team
+from booking.accounts.models import Organisation, Team
 from booking.catalogue.queries import all_courses
-from booking.core.auth import roles_required
+from booking.core.auth import organiser_required
 from booking.core.db import atomic
 from booking.core.errors import DomainError, ValidationError
 from booking.core.forms import options, show_errors
@@ -21,6 +21,7 @@ from booking.core.web import arg_id
 from booking.extensions import db
 from booking.scheduling import queries, signals
 from booking.scheduling.forms import SessionForm
+from booking.scheduling.listing import search_courses
 from booking.scheduling.models import Event, Room, Session, VenueKind
 from booking.scheduling.services import (
     MeetingData,
@@ -32,12 +33,21 @@ from booking.scheduling.services import (
 from booking.scheduling.signals import Plan
 
 bp = Blueprint("scheduling", __name__)
-ORGANISERS = (Role.ORGANISER, Role.ADMIN)
 EXTRA_MEETING_ROWS = 2
 
 
+@bp.get("/beheer/cursussen")
+@organiser_required
+def manage_courses():
+    """Every course, published or not, with its next session and how many are planned."""
+    result = search_courses(
+        current_user, include_unpublished=True, per_page=500, q=request.args.get("q")
+    )
+    return render_template("scheduling/manage_courses.html", result=result)
+
+
 @bp.get("/beheer/sessies")
-@roles_required(*ORGANISERS)
+@organiser_required
 def manage_sessions():
     past = request.args.get("verleden") == "1"
     return render_template(
@@ -259,13 +269,13 @@ def _save(session: Session | None):
 
 
 @bp.route("/beheer/sessies/nieuw", methods=["GET", "POST"])
-@roles_required(*ORGANISERS)
+@organiser_required
 def new_session():
     return _save(None)
 
 
 @bp.route("/beheer/sessies/<int:session_id>", methods=["GET", "POST"])
-@roles_required(*ORGANISERS)
+@organiser_required
 def edit_session(session_id: int):
     session = db.session.get(Session, session_id)
     if session is None:

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from booking.calendar import ics
 from booking.core.db import atomic
 from booking.enrolment import organiser, services
+from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import Enrolment
 from booking.extensions import db
-from booking.notifications.models import MessageKind, OutboxMessage
+from booking.notifications.models import OutboxMessage
 from booking.scheduling.services import MeetingData, update_session
 from tests.calendar.itip import check_itip, occurrences, seq, texts, uid
 from tests.enrolment.helpers import enrol

@@ -11,7 +11,7 @@ from booking.core.db import atomic
 from booking.core.errors import Conflict, PermissionDenied
 from booking.enrolment import organiser as organisers
 from booking.enrolment import services, team
-from booking.enrolment.cli import run_duties
+from booking.enrolment.duties import run_duties
 from booking.enrolment.places import offer_deadline
 from tests.enrolment.helpers import counters_match, enrol, messages, seats, state
 

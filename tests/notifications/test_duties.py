@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from booking.core.db import atomic, utcnow
 from booking.enrolment import services
 from booking.enrolment.models import Enrolment
+from booking.enrolment.reminders import queue_reminders
 from booking.extensions import db
 from booking.notifications.duties import leadership_for, run_tick
 from booking.notifications.models import OutboxMessage
-from booking.notifications.reminders import queue_reminders
 from tests.enrolment.helpers import enrol
 
 

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from booking.core.db import atomic
 from booking.enrolment import services
+from booking.enrolment.messages import MessageKind
 from booking.extensions import db
-from booking.notifications.models import MessageKind, OutboxMessage
+from booking.notifications.models import OutboxMessage
 from booking.notifications.render import render, render_many
 from booking.scheduling.models import Session
 from config import ROOT

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from booking.accounts.models import Role, User
 from booking.core.db import atomic, utcnow
 from booking.enrolment import organiser, services, team
+from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import Enrolment
 from booking.extensions import db
-from booking.notifications.models import MessageKind, OutboxMessage
+from booking.notifications.models import OutboxMessage
 from booking.notifications.services import queue
 from booking.scheduling.services import update_session
 from tests.enrolment.helpers import enrol

@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from booking.accounts.models import Role, User
+from booking.accounts.models import User
 from booking.accounts.queries import organisations
 from booking.core.db import utcnow
 from booking.core.errors import DomainError, NotFound, PermissionDenied
@@ -32,7 +32,6 @@ from booking.scheduling import queries as scheduling_queries
 from booking.scheduling.models import Session, SessionStatus, Visibility
 
 bp = Blueprint("enrolment_manage", __name__)
-ORGANISERS = (Role.ORGANISER, Role.ADMIN)
 S = EnrolmentStatus
 MAX_REASON = 500
 REQUEST_LABELS = {

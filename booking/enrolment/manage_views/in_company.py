@@ -8,14 +8,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from booking.accounts.models import Organisation, User
-from booking.core.auth import roles_required
+from booking.core.auth import organiser_required
 from booking.core.db import atomic
 from booking.core.errors import DomainError, NotFound, PermissionDenied
 from booking.core.labels import label
 from booking.enrolment import queries, team
 from booking.enrolment.manage_forms import DeclineRequestForm
 from booking.enrolment.manage_views import (
-    ORGANISERS,
     REQUEST_LABELS,
     bp,
     current_actor,
@@ -54,7 +53,7 @@ def _requests_page(forms: dict | None = None, problems=(), status: int = 200):
 
 
 @bp.get("/beheer/incompany")
-@roles_required(*ORGANISERS)
+@organiser_required
 def in_company():
     return _requests_page()
 
@@ -64,7 +63,7 @@ def _decline(request_id: int, actor: User, answer: str) -> str:
 
 
 @bp.post("/beheer/incompany/<int:request_id>/afwijzen")
-@roles_required(*ORGANISERS)
+@organiser_required
 def decline_request(request_id: int):
     if db.session.get(InCompanyRequest, request_id) is None:
         abort(404)

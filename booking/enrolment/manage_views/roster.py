@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from booking.accounts.models import User
 from booking.accounts.services import normalise_email, user_by_email
-from booking.core.auth import roles_required
+from booking.core.auth import organiser_required
 from booking.core.db import atomic, utcnow
 from booking.core.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from booking.core.labels import SEAT_MODES, label
@@ -17,7 +17,6 @@ from booking.enrolment.labels import status_in_sentence
 from booking.enrolment.manage_forms import CancelPlaceForm
 from booking.enrolment.manage_views import (
     MAX_REASON,
-    ORGANISERS,
     S,
     add_form_for,
     bp,
@@ -35,7 +34,7 @@ from booking.extensions import db
 
 
 @bp.get("/beheer/sessies/<int:session_id>/deelnemers")
-@roles_required(*ORGANISERS)
+@organiser_required
 def people(session_id: int):
     return people_page(session_id)
 
@@ -59,7 +58,7 @@ def _person_by_email(raw: str) -> User:
 
 
 @bp.post("/beheer/sessies/<int:session_id>/deelnemers/toevoegen")
-@roles_required(*ORGANISERS)
+@organiser_required
 def add_person(session_id: int):
     session = session_or_404(session_id)
     form = add_form_for(session)
@@ -114,7 +113,7 @@ def _cancel(enrolment_id: int, actor: User, reason):
     "/beheer/sessies/<int:session_id>/deelnemers/<int:enrolment_id>/annuleren",
     methods=["GET", "POST"],
 )
-@roles_required(*ORGANISERS)
+@organiser_required
 def cancel_place(session_id: int, enrolment_id: int):
     """A confirm step, then the place goes (late when after the deadline) and the next in
     line gets it."""
@@ -164,7 +163,7 @@ def _move(enrolment_id: int, actor: User, mode: str):
 
 
 @bp.post("/beheer/sessies/<int:session_id>/deelnemers/<int:enrolment_id>/verplaatsen")
-@roles_required(*ORGANISERS)
+@organiser_required
 def move(session_id: int, enrolment_id: int):
     if not enrolment_in(session_id, enrolment_id).is_active:
         flash(_("This enrolment has ended; there is nothing to move."), "info")
@@ -187,7 +186,7 @@ def _decide(enrolment_id: int, actor: User, approve: bool, reason):
 
 
 @bp.post("/beheer/sessies/<int:session_id>/deelnemers/<int:enrolment_id>/besluit")
-@roles_required(*ORGANISERS)
+@organiser_required
 def decide(session_id: int, enrolment_id: int):
     enrolment_in(session_id, enrolment_id)
     decision, reason = request.form.get("decision"), request.form.get("reason", "")
@@ -211,7 +210,7 @@ def _stop_waiting(enrolment_id: int, actor: User):
 
 
 @bp.post("/beheer/sessies/<int:session_id>/deelnemers/<int:enrolment_id>/wachtrij-verlaten")
-@roles_required(*ORGANISERS)
+@organiser_required
 def stop_waiting(session_id: int, enrolment_id: int):
     """A confirmed participant keeps their place but stops waiting for the other mode."""
     enrolment_in(session_id, enrolment_id)

@@ -7,14 +7,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from booking.accounts.models import User
-from booking.core.auth import roles_required
+from booking.core.auth import organiser_required
 from booking.core.db import atomic
 from booking.core.errors import DomainError, NotFound, PermissionDenied
 from booking.core.timez import from_local
 from booking.enrolment import organiser
 from booking.enrolment.manage_forms import CancelSessionForm
 from booking.enrolment.manage_views import (
-    ORGANISERS,
     bp,
     current_actor,
     field_problems,
@@ -39,7 +38,7 @@ def _reserve(session_id: int, actor: User, **kwargs) -> None:
 
 
 @bp.post("/beheer/sessies/<int:session_id>/reserveringen")
-@roles_required(*ORGANISERS)
+@organiser_required
 def reserve(session_id: int):
     session = session_or_404(session_id)
     form = reserve_form_for(session, True)
@@ -72,7 +71,7 @@ def _release(reservation_id: int, actor: User) -> str:
 
 
 @bp.post("/beheer/sessies/<int:session_id>/reserveringen/<int:reservation_id>/vrijgeven")
-@roles_required(*ORGANISERS)
+@organiser_required
 def release(session_id: int, reservation_id: int):
     owner = db.session.scalar(
         select(SeatReservation.session_id).where(SeatReservation.id == reservation_id)
@@ -92,7 +91,7 @@ def release(session_id: int, reservation_id: int):
 
 
 @bp.route("/beheer/sessies/<int:session_id>/annuleren", methods=["GET", "POST"])
-@roles_required(*ORGANISERS)
+@organiser_required
 def cancel_session(session_id: int):
     """A confirm step with the reason everyone is told; then every place is cancelled."""
     session = session_or_404(session_id)
