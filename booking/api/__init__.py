@@ -1,7 +1,9 @@
 """The JSON API (v1): thin endpoints over the feature services, with an OpenAPI document.
 
 Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), `errors`,
-`schemas` (shared field types, envelopes), one module per resource, `openapi` (the document).
+`schemas` (shared field types, envelopes), one module per resource with its shapes
+(`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
+`reservations`, `rosters`), `openapi` (the document).
 """
 
 from flask import Blueprint
@@ -9,15 +11,15 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from booking.api import (  # noqa: E402, F401
+    approvals,
     courses,
-    enrolment_approvals,
-    enrolment_invite,
-    enrolment_organiser,
-    enrolment_team,
     enrolments,
     errors,
     openapi,
+    reservations,
+    rosters,
     sessions,
+    team_bookings,
     venues,
 )
 

@@ -9,6 +9,7 @@ from flask import g, request
 from booking.accounts.models import User
 from booking.accounts.services import user_for_token
 from booking.api.errors import Unauthorized
+from booking.core.db import atomic
 from booking.core.errors import PermissionDenied
 from booking.extensions import db
 
@@ -18,6 +19,12 @@ class ApiCaller:
     """Who made an API request, as the request log records it."""
 
     id: int
+
+
+def _keep_token_use() -> None:
+    """The unit of work that commits the token's `last_used_at`, already set by
+    `user_for_token` (so it is called with one attempt: after a rollback a retry would have
+    nothing left to write)."""
 
 
 def bearer_user() -> User | None:
@@ -41,7 +48,7 @@ def bearer_user() -> User | None:
             "This token is unknown, revoked, or its account is inactive.", code="invalid_token"
         )
     if db.session.dirty:  # last_used_at was touched: keep it, whatever the request does next
-        db.session.commit()
+        atomic(_keep_token_use, attempts=1)
     # For the request log, which needs only the id: the User itself is expired by the
     # endpoint's commit, and reading its id afterwards would cost one more statement.
     g.api_user = ApiCaller(id=user.id)

@@ -22,6 +22,7 @@ from booking.api.schemas import (
 )
 from booking.catalogue.models import Course, CourseFormat
 from booking.catalogue.services import CourseData, create_course
+from booking.core.db import atomic
 from booking.core.errors import NotFound
 from booking.core.timez import iso_local
 from booking.extensions import db
@@ -225,9 +226,11 @@ def get_course(user, course_id: int):
 )
 def add_course(user, body: CourseIn):
     """Organisers and administrators add a course to the catalogue."""
-    course = create_course(CourseData(**body.model_dump()), actor=user)
-    db.session.commit()
-    course = db.session.get(Course, course.id)
+
+    def work() -> int:
+        return create_course(CourseData(**body.model_dump()), actor=user).id
+
+    course = db.session.get(Course, atomic(work))
     return reply(
         course_detail(course, user), 201, location=url_for("api.get_course", course_id=course.id)
     )

@@ -14,6 +14,7 @@ import pydantic
 from flask import Blueprint, jsonify, request
 
 from booking.core.errors import DomainError, ValidationError
+from booking.extensions import db
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -96,8 +97,6 @@ def json_body(optional: bool = False) -> dict:
 def register(bp: Blueprint) -> None:
     @bp.errorhandler(Unauthorized)
     def unauthorized(error: Unauthorized):
-        from booking.extensions import db
-
         db.session.rollback()
         challenge = 'Bearer realm="api"'
         if error.code == "invalid_token":

@@ -139,9 +139,11 @@ def _operation(endpoint: Endpoint, refs: dict, schemas: dict) -> dict:
         codes.append(409)
     if endpoint.path_params:
         codes.append(404)
+    described = dict(endpoint.errors)
     error_ref = refs[(Error, "serialization")]
-    for code in sorted(set(codes)):
-        responses[str(code)] = {"description": _ERRORS[code], "content": _json(error_ref)}
+    for code in sorted({*codes, *described}):
+        description = described.get(code, _ERRORS[code])
+        responses[str(code)] = {"description": description, "content": _json(error_ref)}
     operation["responses"] = responses
     return operation
 

@@ -35,6 +35,7 @@ class Endpoint:
     optional_body: bool = False
     path_params: tuple[str, ...] = field(default=())
     media_type: str = "application/json"  # of the success response
+    errors: tuple[tuple[int, str], ...] = ()  # error statuses described for this endpoint
 
     @property
     def organiser(self) -> bool:
@@ -62,6 +63,7 @@ def api(
     optional_body: bool = False,
     description: str = "",
     media_type: str = "application/json",
+    errors: dict[int, str] | None = None,
 ):
     """Register a view. The view gets `user` (None when anonymous), and `body` and/or `query`
     already validated; it returns a Response (see `reply`).
@@ -70,6 +72,8 @@ def api(
     role, but a token is needed: 401 without) or "organiser". With `optional_body` an empty
     body counts as `{}` (a plain `POST .../cancel`), while the document names its shape.
     `media_type` names a success response that is not JSON (an iCalendar file, say).
+    `errors` describes error answers particular to this endpoint (status: description),
+    in place of the document's general wording for that status.
     """
     auth = "organiser" if organiser else auth
     if auth not in ("public", "token", "organiser"):
@@ -111,6 +115,7 @@ def api(
                 optional_body=optional_body,
                 path_params=tuple(_PATH_PARAM.findall(rule)),
                 media_type=media_type,
+                errors=tuple(sorted((errors or {}).items())),
             )
         )
         return wrapped

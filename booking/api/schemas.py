@@ -137,6 +137,16 @@ class Output(BaseModel):
     """Answers: clients must accept fields added later, so the schemas do not forbid extras."""
 
 
+Email = Annotated[Text, Field(max_length=254, description="E-mail address (any case).")]
+Reason = Annotated[Text, Field(max_length=2000)]
+
+
+class ReasonIn(Input):
+    """The body may be left out."""
+
+    reason: Reason | None = None
+
+
 class PageQuery(BaseModel):
     """Paging of every list: `page` counts from 1, `per_page` is at most 100."""
 

@@ -12,6 +12,7 @@ from booking.api import bp
 from booking.api.errors import validate
 from booking.api.registry import api, reply
 from booking.api.schemas import Input, Int32, Output, Page, PageQuery, Text
+from booking.core.db import atomic
 from booking.core.errors import NotFound, ValidationError
 from booking.extensions import db
 from booking.scheduling.models import Venue, VenueKind
@@ -196,9 +197,11 @@ def list_venues(user, query: VenueQuery):
 def add_venue(user, body: PhysicalVenueIn | OnlineVenueIn):
     fields = body.model_dump()
     rooms = [RoomData(name=r["name"], capacity=r["capacity"]) for r in fields.pop("rooms", [])]
-    venue = create_venue(VenueData(**fields, rooms=rooms), actor=user)
-    db.session.commit()
-    venue = db.session.get(Venue, venue.id)
+
+    def work() -> int:
+        return create_venue(VenueData(**fields, rooms=rooms), actor=user).id
+
+    venue = db.session.get(Venue, atomic(work))
     return reply(venue_out(venue, user), 201, location=url_for("api.get_venue", venue_id=venue.id))
 
 

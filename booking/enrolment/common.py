@@ -1,5 +1,5 @@
-"""What the enrolment services share: outcomes, who may act for whom, the session's open
-window and modes, and locking an enrolment through its session."""
+"""What the enrolment services share: outcomes, who may act for (and read) whose enrolments,
+the session's open window and modes, and locking an enrolment through its session."""
 
 from __future__ import annotations
 
@@ -37,6 +37,24 @@ def leads(actor: User, person: User) -> bool:
 
 def may_act_for(actor: User, person: User) -> bool:
     return actor.id == person.id or actor.is_organiser or leads(actor, person)
+
+
+def may_read(actor: User, person: User) -> bool:
+    """Who may see a person's enrolments: the person, their team leader, HR of their
+    organisation (invariant 7, organisations walled off: only their own), organisers."""
+    if may_act_for(actor, person):
+        return True
+    return (
+        actor.role == Role.HR
+        and actor.organisation_id is not None
+        and actor.organisation_id == person.organisation_id
+    )
+
+
+def may_see_invite(actor: User, person: User) -> bool:
+    """The participant, their team leader and organisers: the invite is the person's own
+    calendar entry (HR of the organisation reads the enrolment, not its invite)."""
+    return may_act_for(actor, person)
 
 
 def check_open(session: Session, actor: User, now: datetime) -> None:

@@ -15,7 +15,6 @@ from booking.core.errors import NotFound, PermissionDenied, collect
 from booking.core.labels import SEAT_MODES, label
 from booking.core.models import audit
 from booking.enrolment import places
-from booking.enrolment.decisions import expire
 from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import (
     ACTIVE,
@@ -24,6 +23,7 @@ from booking.enrolment.models import (
     Enrolment,
     EnrolmentStatus,
 )
+from booking.enrolment.services import expire
 from booking.extensions import db
 from booking.notifications.services import queue
 from booking.scheduling.models import SeatReservation, Session, SessionStatus, Visibility

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from booking.accounts.models import Role, Team, User
 from booking.core.db import utcnow
@@ -19,6 +19,7 @@ from booking.enrolment.models import (
 from booking.enrolment.places import positions
 from booking.extensions import db
 from booking.scheduling.models import SeatReservation, Session
+from booking.scheduling.queries import place_and_times
 
 S = EnrolmentStatus
 
@@ -45,15 +46,8 @@ def with_positions(enrolments: list[Enrolment]) -> list[Listed]:
     return [Listed(e, found.get(e.id)) for e in enrolments]
 
 
-def for_user(
-    user_id: int,
-    *,
-    active_only: bool = True,
-    upcoming_only: bool = False,
-    limit: int = 200,
-    offset: int = 0,
-) -> list[Listed]:
-    """A person's enrolments, soonest session first, with waitlist positions."""
+def _of_person(user_id: int, statuses, *, upcoming_only: bool, limit: int, offset: int):
+    """A person's enrolments (of these statuses; None: all), soonest session first."""
     query = (
         select(Enrolment)
         .join(Session, Session.id == Enrolment.session_id)
@@ -62,25 +56,47 @@ def for_user(
         .limit(limit)
         .offset(offset)
     )
-    if active_only:
-        query = query.where(Enrolment.status.in_(ACTIVE))
+    if statuses is not None:
+        query = query.where(Enrolment.status.in_(statuses))
     if upcoming_only:
         query = query.where(Session.ends_at > utcnow())
+    return query
+
+
+def for_user(
+    user_id: int,
+    *,
+    active_only: bool = True,
+    upcoming_only: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[Listed]:
+    """A person's enrolments, soonest session first, with waitlist positions and all a page
+    shows of their sessions."""
+    query = _of_person(
+        user_id,
+        ACTIVE if active_only else None,
+        upcoming_only=upcoming_only,
+        limit=limit,
+        offset=offset,
+    )
     return with_positions(list(db.session.scalars(_with_session(query))))
 
 
-def for_user_in_sessions(user_id: int, session_ids) -> dict[int, Listed]:
-    """The person's active enrolment per session (for course pages), in one query."""
-    if not session_ids:
-        return {}
-    rows = db.session.scalars(
-        select(Enrolment).where(
-            Enrolment.user_id == user_id,
-            Enrolment.session_id.in_(list(session_ids)),
-            Enrolment.status.in_(ACTIVE),
-        )
-    ).all()
-    return {item.enrolment.session_id: item for item in with_positions(list(rows))}
+def my_enrolments(
+    user_id: int, *, status: str = "active", upcoming_only: bool = False, limit: int, offset: int
+) -> list[Enrolment]:
+    """A person's enrolments of one status, "active" or "all", soonest session first, with
+    their sessions' courses and seats (what an enrolment answer reads; no positions: the
+    caller takes them for the rows it keeps)."""
+    statuses = ACTIVE if status == "active" else None if status == "all" else (status,)
+    query = _of_person(
+        user_id, statuses, upcoming_only=upcoming_only, limit=limit, offset=offset
+    ).options(
+        selectinload(Enrolment.session).selectinload(Session.course),
+        selectinload(Enrolment.session).selectinload(Session.seats),
+    )
+    return list(db.session.scalars(query))
 
 
 def get(enrolment_id: int) -> Listed | None:
@@ -92,6 +108,19 @@ def get(enrolment_id: int) -> Listed | None:
     if enrolment is None:
         return None
     return with_positions([enrolment])[0]
+
+
+def for_invite(enrolment_id: int) -> Enrolment | None:
+    """The enrolment with its person, session, course, venues and meetings (2 statements):
+    all a calendar invite reads."""
+    return db.session.scalar(
+        select(Enrolment)
+        .where(Enrolment.id == enrolment_id)
+        .options(
+            joinedload(Enrolment.user),
+            joinedload(Enrolment.session).options(*place_and_times()),
+        )
+    )
 
 
 @dataclass

@@ -1,4 +1,7 @@
-"""Who gets a place: enrol, cancel, offers, approvals, mode moves, team bookings.
+"""What a person's place goes through: enrol, cancel, stop waiting for the other mode,
+offers accepted or declined, approvals decided, organisers moving people between modes.
+(Team bookings build on `enrol` in `team.py`; organisers' session-wide actions in
+`organiser.py`.)
 
 Each function is one unit of work inside the caller's transaction (callers commit, through
 `booking.core.db.atomic`, which retries when a concurrent transaction won a race). Each locks
@@ -15,8 +18,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
 from booking.accounts.models import User
+from booking.accounts.services import email_key
+from booking.catalogue.models import Course
 from booking.core.db import utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied
+from booking.core.labels import SEAT_MODES, label
 from booking.core.models import audit
 from booking.enrolment import places
 from booking.enrolment.common import (
@@ -27,7 +33,6 @@ from booking.enrolment.common import (
     lock_enrolment,
     may_act_for,
 )
-from booking.enrolment.decisions import answer_offer, decide, expire, move_mode
 from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import ACTIVE, Enrolment, EnrolmentStatus
 from booking.extensions import db
@@ -75,7 +80,7 @@ def _lock_person(session_id: int, participant: User | str) -> _Person:
         ),
     )
     if isinstance(participant, str):
-        query = query.where(User.email == participant.strip().lower())  # stored lower case
+        query = query.where(User.email == email_key(participant))  # stored lower case
     else:
         query = query.where(User.id == participant.id)
     if db.engine.dialect.name == "postgresql":
@@ -88,8 +93,6 @@ def _lock_person(session_id: int, participant: User | str) -> _Person:
 
 
 def _clash_error(found) -> Conflict:
-    from booking.catalogue.models import Course
-
     title = db.session.get(Course, found.course_id).title
     return Conflict(
         _l("You already have a place in '%(course)s' at that time.", course=title),
@@ -209,19 +212,40 @@ def _place(session: Session, enrolment: Enrolment, reservation, now: datetime) -
 # -- cancel -------------------------------------------------------------------------------------
 
 
+@dataclass
+class Cancelled(CancelOutcome):
+    ended: str | None = None  # the status this cancel ended; None when it had already ended
+
+
 def cancel(
-    enrolment_id: int, *, actor: User, reason: str | None = None, now: datetime | None = None
-) -> CancelOutcome:
+    enrolment_id: int,
+    *,
+    actor: User,
+    reason: str | None = None,
+    expected_status: str | None = None,
+    now: datetime | None = None,
+) -> Cancelled:
     """Cancel a place, a pending request or a waitlist position; the freed place goes to the
     next in line in the same transaction. After the cancellation deadline only a team leader
-    or organiser can cancel a confirmed place, and it is recorded as late."""
+    or organiser can cancel a confirmed place, and it is recorded as late.
+
+    `expected_status` is the status the actor saw: an enrolment that has changed since (a
+    waitlist position promoted to a place, say) is not given up by a click meant for what it
+    was (409 `changed`). Checked under the session lock, so no change slips in between.
+    """
     session, enrolment = lock_enrolment(enrolment_id)
     now = now or utcnow()  # after the lock: queue times follow lock order
     person = enrolment.user
     if not may_act_for(actor, person):
         raise PermissionDenied(_l("You may not cancel this enrolment."))
     if not enrolment.is_active:
-        return CancelOutcome(enrolment)  # already over: saying so twice changes nothing
+        return Cancelled(enrolment)  # already over: saying so twice changes nothing
+    if expected_status is not None and enrolment.status != expected_status:
+        raise Conflict(
+            _l("This enrolment has changed in the meantime; check its status and try again."),
+            code="changed",
+        )
+    ended = enrolment.status
     deadline = session.cancellation_deadline or session.starts_at
     if enrolment.status == S.CONFIRMED and now > deadline:
         if actor.id == person.id and not actor.is_organiser and not leads(actor, person):
@@ -244,11 +268,13 @@ def cancel(
         by_self=actor.id == person.id,
         late=enrolment.late_cancel,
     )
-    return CancelOutcome(enrolment, places.fill_free_places(session, now))
+    return Cancelled(enrolment, places.fill_free_places(session, now), ended=ended)
 
 
 def leave_queue_for_other_mode(enrolment_id: int, *, actor: User) -> Enrolment:
-    """Keep the place held, stop waiting for the other mode."""
+    """Keep the place held, stop waiting for the other mode. Only a confirmed place waiting
+    for the other mode has such a queue time to give up: a plain waitlist entry keeps its
+    own (the database refuses one without), and a place promoted meanwhile has none."""
     _session, enrolment = lock_enrolment(enrolment_id)
     if not may_act_for(actor, enrolment.user):
         raise PermissionDenied(_l("You may not change this enrolment."))
@@ -258,16 +284,113 @@ def leave_queue_for_other_mode(enrolment_id: int, *, actor: User) -> Enrolment:
     return enrolment
 
 
-__all__ = [  # offers, approvals and mode moves live in decisions.py; callers know them here
-    "CancelOutcome",
-    "EnrolOutcome",
-    "answer_offer",
-    "cancel",
-    "decide",
-    "enrol",
-    "expire",
-    "leads",
-    "leave_queue_for_other_mode",
-    "may_act_for",
-    "move_mode",
-]
+# -- offers -------------------------------------------------------------------------------------
+
+
+def answer_offer(
+    enrolment_id: int, *, actor: User, accept: bool, now: datetime | None = None
+) -> CancelOutcome:
+    session, enrolment = lock_enrolment(enrolment_id)
+    now = now or utcnow()  # after the lock: queue times follow lock order
+    person = enrolment.user
+    if actor.id != person.id and not actor.is_organiser:
+        raise PermissionDenied(_l("Only the person offered the place can answer."))
+    if enrolment.status != S.OFFERED:
+        raise Conflict(_l("There is no open offer for this enrolment."), code="no_offer")
+    if enrolment.offer_expires_at <= now:
+        expire(session, enrolment, now)
+        return CancelOutcome(enrolment, places.fill_free_places(session, now))
+    if accept:
+        places.confirm_held(session, enrolment)
+        enrolment.confirmed_at = now
+        queue(person, MessageKind.ENROLMENT_CONFIRMED, session=session, enrolment=enrolment)
+        return CancelOutcome(enrolment)
+    places.end_place(session, enrolment, S.DECLINED, now)
+    queue(person, MessageKind.OFFER_DECLINED, session=session, enrolment=enrolment)
+    return CancelOutcome(enrolment, places.fill_free_places(session, now))
+
+
+def expire(session: Session, enrolment: Enrolment, now: datetime) -> None:
+    """An offer or approval request that was not answered in time lets its place go."""
+    kind = (
+        MessageKind.OFFER_EXPIRED if enrolment.status == S.OFFERED else MessageKind.APPROVAL_EXPIRED
+    )
+    places.end_place(session, enrolment, S.EXPIRED, now)
+    queue(enrolment.user, kind, session=session, enrolment=enrolment)
+
+
+# -- approvals ----------------------------------------------------------------------------------
+
+
+def decide(
+    enrolment_id: int,
+    *,
+    actor: User,
+    approve: bool,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> CancelOutcome:
+    """The team leader (or an organiser) approves or declines a pending request."""
+    session, enrolment = lock_enrolment(enrolment_id)
+    now = now or utcnow()  # after the lock: queue times follow lock order
+    person = enrolment.user
+    if not (actor.is_organiser or leads(actor, person)) or actor.id == person.id:
+        raise PermissionDenied(_l("Only the person's team leader or an organiser can decide."))
+    if enrolment.status != S.PENDING_APPROVAL:
+        raise Conflict(_l("This request is not waiting for a decision."), code="not_pending")
+    enrolment.decided_by_id, enrolment.decided_at = actor.id, now
+    enrolment.decision_reason = (reason or "").strip() or None
+    if enrolment.approval_expires_at and enrolment.approval_expires_at <= now:
+        expire(session, enrolment, now)
+        return CancelOutcome(enrolment, places.fill_free_places(session, now))
+    if approve:
+        places.confirm_held(session, enrolment)
+        enrolment.needs_approval = False
+        enrolment.confirmed_at = now
+        queue(
+            person,
+            MessageKind.APPROVED,
+            session=session,
+            enrolment=enrolment,
+            reason=enrolment.decision_reason,
+        )
+        return CancelOutcome(enrolment)
+    places.end_place(session, enrolment, S.DECLINED, now)
+    queue(
+        person,
+        MessageKind.APPROVAL_DECLINED,
+        session=session,
+        enrolment=enrolment,
+        reason=enrolment.decision_reason,
+    )
+    return CancelOutcome(enrolment, places.fill_free_places(session, now))
+
+
+# -- organisers move people between modes -------------------------------------------------------
+
+
+def move_mode(
+    enrolment_id: int, *, actor: User, mode: str, now: datetime | None = None
+) -> CancelOutcome:
+    if not actor.is_organiser:
+        raise PermissionDenied(_l("Only organisers can move people between modes."))
+    session, enrolment = lock_enrolment(enrolment_id)
+    now = now or utcnow()  # after the lock: queue times follow lock order
+    mode = choose_mode(session, mode)
+    if not enrolment.is_active or enrolment.mode == mode:
+        return CancelOutcome(enrolment)
+    if enrolment.status == S.WAITLISTED:
+        enrolment.mode = mode  # keeps its time in the queue
+        return CancelOutcome(enrolment)
+    if not places.can_place(session, mode, None):
+        message = _l("There is no free place %(mode)s.", mode=label(SEAT_MODES, mode))
+        raise Conflict(message, code="no_free_place", fields={"mode": message})
+    status = enrolment.status
+    places.give_back_seat(session, enrolment, now)
+    enrolment.mode = mode
+    if enrolment.waiting_for == mode:
+        enrolment.waiting_for, enrolment.queued_at = None, None
+    places.take_seat(session, enrolment, status)
+    enrolment.revision += 1
+    queue(enrolment.user, MessageKind.MODE_CHANGED, session=session, enrolment=enrolment, mode=mode)
+    return CancelOutcome(enrolment, places.fill_free_places(session, now))

@@ -7,13 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.api.enrolment_schemas import (
-    EnrolIn,
-    MoveIn,
-    ReasonIn,
-    ReservationIn,
-    TeamBookingIn,
-)
+from booking.api.enrolments import CancelIn, EnrolIn
+from booking.api.reservations import ReservationIn
+from booking.api.rosters import MoveIn
+from booking.api.schemas import ReasonIn
+from booking.api.team_bookings import TeamBookingIn
 from tests.api.test_enrolments_common import enrolled, new_session, person
 from tests.api.test_garbage import BODIES, JUNK, QUERY_JUNK, check, json_values, send
 
@@ -73,7 +71,7 @@ def writes(s: dict) -> list[tuple[str, dict, list[str], bool]]:
             False,
         ),
         # last: these end the enrolment and the session
-        (f"/api/v1/enrolments/{e}/cancel", {}, list(ReasonIn.model_fields), True),
+        (f"/api/v1/enrolments/{e}/cancel", {}, list(CancelIn.model_fields), True),
         (f"/api/v1/sessions/{sid}/cancel", {}, list(ReasonIn.model_fields), True),
     ]
 

@@ -113,6 +113,50 @@ def test_strangers_cannot_cancel_and_hr_may_only_read(client, db_session, make):
     assert status_of(mine["id"]) == "confirmed"
 
 
+def test_a_cancel_for_a_status_that_changed_meanwhile_is_refused(client, db_session):
+    """The client says what it saw (`status`): a waitlist position promoted to a place in the
+    meantime is not given up by a cancel meant for the waitlist (as on the web page)."""
+    session_id = new_session(capacity={"in_person": 1})
+    _, first = person()
+    holder = enrolled(client, session_id, first)
+    _, headers = person()
+    mine = enrolled(client, session_id, headers)
+    assert mine["status"] == "waitlisted"
+    assert cancel(client, holder["id"], first).get_json()["promoted"] == [mine["id"]]
+
+    response = cancel(client, mine["id"], headers, status="waitlisted")
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "changed"
+    assert status_of(mine["id"]) == "confirmed"
+    assert seat_counts(session_id) == (1, 0)
+
+    # A stranger naming a status still learns nothing: 404, as without it.
+    assert cancel(client, mine["id"], person()[1], status="waitlisted").status_code == 404
+    # Junk is a 422 naming the field, and changes nothing.
+    response = cancel(client, mine["id"], headers, status="gone")
+    assert response.status_code == 422 and "status" in response.get_json()["error"]["fields"]
+    assert status_of(mine["id"]) == "confirmed"
+
+    answer = cancel(client, mine["id"], headers, status="confirmed", reason="Toch niet")
+    assert answer.status_code == 200 and answer.get_json()["status"] == "cancelled"
+    # Over already: whatever status is named, the same enrolment again, nothing changed.
+    again = cancel(client, mine["id"], headers, status="waitlisted")
+    assert again.status_code == 200
+    assert (again.get_json()["status"], again.get_json()["promoted"]) == ("cancelled", [])
+
+
+def test_the_cancel_status_is_in_the_document(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    operation = doc["paths"]["/api/v1/enrolments/{enrolment_id}/cancel"]["post"]
+    body = operation["requestBody"]
+    assert body["required"] is False
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    fields = doc["components"]["schemas"][ref]["properties"]
+    assert set(fields) == {"reason", "status"}
+    assert "`changed`" in fields["status"]["description"]
+    assert "`changed`" in operation["responses"]["409"]["description"]
+
+
 def test_after_the_deadline_only_the_team_leader_cancels_and_it_is_late(client, db_session, make):
     start = make.future(5)
     session_id = new_session(start=start, cancellation_deadline=utcnow() + timedelta(hours=1))

@@ -115,6 +115,58 @@ def test_leaving_the_waitlist_closes_the_gap(make, db_session):
     assert seats(session.id, "in_person").confirmed == 1
 
 
+def test_a_cancel_for_what_was_seen_is_refused_once_it_changed(make, db_session):
+    session = make.session(capacity={"in_person": 1})
+    first, person = make.user(), make.user()
+    placed = enrol(session, first)
+    waiting = enrol(session, person)
+    atomic(services.cancel, placed.enrolment.id, actor=first)  # person is promoted meanwhile
+    with pytest.raises(Conflict) as error:
+        atomic(services.cancel, waiting.enrolment.id, actor=person, expected_status="waitlisted")
+    assert error.value.code == "changed"
+    assert state(waiting.enrolment.id) == ("confirmed", "in_person")
+    assert messages("cancelled", person) == 0
+    # A stranger is refused for who they are, before anything about the status is told.
+    with pytest.raises(PermissionDenied):
+        atomic(
+            services.cancel, waiting.enrolment.id, actor=make.user(), expected_status="waitlisted"
+        )
+
+    result = atomic(
+        services.cancel, waiting.enrolment.id, actor=person, expected_status="confirmed"
+    )
+    assert (result.ended, state(waiting.enrolment.id)[0]) == ("confirmed", "cancelled")
+    # Over already: nothing to refuse and nothing ended, whatever was seen.
+    again = atomic(
+        services.cancel, waiting.enrolment.id, actor=person, expected_status="waitlisted"
+    )
+    assert (again.ended, again.promoted) == (None, [])
+    counters_match(session.id)
+
+
+def test_only_a_place_waiting_for_the_other_mode_stops_waiting(make, db_session):
+    session = make.session(mode="hybrid", capacity={"in_person": 1, "online": 2})
+    first, both, plain = make.user(), make.user(), make.user()
+    placed = enrol(session, first, mode="in_person")
+    online = enrol(session, both, mode="in_person", accept_online=True)
+    waiting = enrol(session, plain, mode="in_person")
+    # A plain waitlist entry keeps its queue time (the database refuses one without).
+    with pytest.raises(Conflict) as error:
+        atomic(services.leave_queue_for_other_mode, waiting.enrolment.id, actor=plain)
+    assert error.value.code == "not_waiting"
+    assert positions([waiting.enrolment.id]) == {waiting.enrolment.id: 2}
+    with pytest.raises(PermissionDenied):
+        atomic(services.leave_queue_for_other_mode, online.enrolment.id, actor=plain)
+
+    # Promoted in person meanwhile: there is no other mode left to stop waiting for.
+    atomic(services.cancel, placed.enrolment.id, actor=first)
+    assert state(online.enrolment.id) == ("confirmed", "in_person")
+    with pytest.raises(Conflict) as error:
+        atomic(services.leave_queue_for_other_mode, online.enrolment.id, actor=both)
+    assert error.value.code == "not_waiting"
+    counters_match(session.id)
+
+
 def test_after_the_deadline_only_leader_or_organiser_cancels_and_it_is_late(make, db_session):
     start = make.future(days=10)
     session = make.session(start=start, cancellation_deadline=start - timedelta(days=3))

@@ -185,6 +185,33 @@ def test_leave_waitlist_does_not_give_up_a_place_won_in_the_meantime(client, mak
     client.post(f"/inschrijvingen/{waiting.id}/annuleren", data={"status": "waitlisted"})
     assert enrolments(db_session, me)[0].status == "confirmed"
     assert "utrecht-alert--error" in page(client, "/mijn")
+    # The page now shows the place; cancelling what it shows works.
+    mine = block(page(client, course_path(session)), session.id)
+    assert 'data-status="confirmed"' in mine and 'name="status" value="confirmed"' in mine
+    client.post(f"/inschrijvingen/{waiting.id}/annuleren", data={"status": "confirmed"})
+    assert enrolments(db_session, me)[0].status == "cancelled"
+    assert "utrecht-alert--ok" in page(client, "/mijn")
+
+
+def test_stop_waiting_for_the_other_form_after_moving_in_the_meantime(client, make, db_session):
+    session = make.session(mode="hybrid", capacity={"in_person": 1, "online": 3})
+    first, me = make.user(), make.user()
+    taken = services.enrol(session.id, first, actor=first, mode="in_person").enrolment
+    mine_entry = services.enrol(
+        session.id, me, actor=me, mode="in_person", accept_online=True
+    ).enrolment
+    db_session.commit()
+    make.login(client, me)
+    assert f"/inschrijvingen/{mine_entry.id}/niet-meer-wachten" in block(
+        page(client, course_path(session)), session.id
+    )
+    services.cancel(taken.id, actor=first)  # I move in person while my page still offers it
+    db_session.commit()
+    response = client.post(f"/inschrijvingen/{mine_entry.id}/niet-meer-wachten", data={})
+    assert response.status_code == 303
+    assert "utrecht-alert--error" in page(client, "/mijn")
+    entry = enrolments(db_session, me)[0]
+    assert (entry.status, entry.mode, entry.waiting_for) == ("confirmed", "in_person", None)
 
 
 def test_offers_are_accepted_or_declined_on_the_page(client, make, db_session):

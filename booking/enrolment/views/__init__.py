@@ -12,21 +12,18 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask import session as cookie
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from booking.accounts.models import Role, User
 from booking.core.auth import roles_required
 from booking.core.db import atomic
-from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from booking.core.errors import Conflict, PermissionDenied, ValidationError
 from booking.core.forms import show_errors
 from booking.core.labels import SEAT_MODES, label
 from booking.core.urls import safe_next
-from booking.enrolment import places, services, team
+from booking.enrolment import services, team
 from booking.enrolment.forms import REASON_MAX, WHEN, booking_form_for, request_form_for
-from booking.enrolment.models import Enrolment, EnrolmentStatus
+from booking.enrolment.models import EnrolmentStatus
 from booking.enrolment.views.pages import (
     cancel_state,
     enrolment_label,
@@ -34,7 +31,6 @@ from booking.enrolment.views.pages import (
     team_data,
     team_page,
 )
-from booking.extensions import db
 
 bp = Blueprint("enrolment", __name__)
 S = EnrolmentStatus
@@ -137,39 +133,15 @@ def _say_enrolled(outcome: services.EnrolOutcome) -> None:
         )
 
 
-def _load(enrolment_id: int) -> Enrolment:
-    enrolment = db.session.scalar(
-        select(Enrolment).where(Enrolment.id == enrolment_id).options(joinedload(Enrolment.user))
-    )
-    if enrolment is None:
-        raise NotFound(_l("No such enrolment."), code="enrolment_not_found")
-    return enrolment
-
-
-def _cancel_seen(enrolment_id: int, actor: User, expected: str | None):
-    """Cancel only what the person saw: a waitlist position promoted to a place in the
-    meantime must not be given up by a click on "leave the waitlist"."""
-    enrolment = _load(enrolment_id)
-    if expected and services.may_act_for(actor, enrolment.user):
-        places.lock_session(enrolment.session_id)
-        db.session.refresh(enrolment, ["status"])  # read again under the session lock
-        if enrolment.is_active and enrolment.status != expected:
-            raise Conflict(
-                _l("This enrolment has changed in the meantime; check its status and try again."),
-                code="changed",
-            )
-    before = enrolment.status if enrolment.is_active else None
-    return before, services.cancel(enrolment_id, actor=actor)
-
-
 @bp.post("/inschrijvingen/<int:enrolment_id>/annuleren")
 @login_required
 def cancel(enrolment_id: int):
     actor = _me()
-    result = _attempt(_cancel_seen, enrolment_id, actor, request.form.get("status") or None)
-    if result is not None:
-        before, outcome = result
-        enrolment = outcome.enrolment
+    # The status the page showed: a cancel meant for it is refused once it has changed.
+    seen = request.form.get("status") or None
+    outcome = _attempt(services.cancel, enrolment_id, actor=actor, expected_status=seen)
+    if outcome is not None:
+        before, enrolment = outcome.ended, outcome.enrolment
         course, person = enrolment.session.course.title, enrolment.user
         if before is None:
             message = _("This enrolment had already ended; nothing has changed.")
@@ -191,22 +163,10 @@ def cancel(enrolment_id: int):
     return _back()
 
 
-def _stop_waiting(enrolment_id: int, actor: User) -> Enrolment:
-    """`services.leave_queue_for_other_mode` only for a place that waits for the other mode:
-    on a plain waitlist entry the service would clear its queue time, which the database's
-    CHECK refuses (a 500). A place promoted meanwhile has no queue time to lose either."""
-    enrolment = _load(enrolment_id)
-    if services.may_act_for(actor, enrolment.user) and enrolment.waiting_for is None:
-        raise Conflict(
-            _l("This enrolment is not waiting for a place in the other form."), code="not_waiting"
-        )
-    return services.leave_queue_for_other_mode(enrolment_id, actor=actor)
-
-
 @bp.post("/inschrijvingen/<int:enrolment_id>/niet-meer-wachten")
 @login_required
 def stop_waiting(enrolment_id: int):
-    enrolment = _attempt(_stop_waiting, enrolment_id, _me())
+    enrolment = _attempt(services.leave_queue_for_other_mode, enrolment_id, actor=_me())
     if enrolment is not None:
         flash(
             _(

@@ -17,7 +17,8 @@ from booking.accounts import queries as people
 from booking.accounts.models import User
 from booking.core.db import utcnow
 from booking.core.labels import label
-from booking.enrolment import queries, services
+from booking.enrolment import queries
+from booking.enrolment.common import leads, may_act_for
 from booking.enrolment.forms import booking_form_for, request_form_for
 from booking.enrolment.labels import STATUS_LABELS
 from booking.enrolment.models import Enrolment, EnrolmentStatus, InCompanyStatus
@@ -52,12 +53,12 @@ def cancel_state(enrolment: Enrolment, session: Session, person: User, actor: Us
     """What the page offers for cancelling: None (nothing active), 'ok', 'late' (a team
     leader or organiser after the deadline; recorded as late) or 'blocked' (the person
     themselves after the deadline), mirroring `services.cancel`."""
-    if not enrolment.is_active or not services.may_act_for(actor, person):
+    if not enrolment.is_active or not may_act_for(actor, person):
         return None
     deadline = session.cancellation_deadline or session.starts_at
     if enrolment.status != S.CONFIRMED or now <= deadline:
         return "ok"
-    if actor.is_organiser or services.leads(actor, person):
+    if actor.is_organiser or leads(actor, person):
         return "late"
     return "blocked"
 

@@ -1,43 +1,58 @@
-"""Organisers manage a session's people: the roster, moving people between modes, cancelling
-the whole session, and reserving seats for one organisation."""
+"""Rosters: organisers see a session's people and move someone to the other mode."""
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.api import bp
-from booking.api.enrolment_schemas import (
+from booking.api.enrolments import (
+    ENROLMENTS,
     EnrolmentChange,
-    MoveIn,
-    ReasonIn,
-    ReservationIn,
-    ReservationOut,
-    RosterEntry,
-    RosterOut,
-    RosterWaitlist,
-)
-from booking.api.enrolment_support import (
+    EnrolmentOut,
     booker_emails,
+    change_answer,
     enrolment_out,
-    reservation_out,
 )
-from booking.api.enrolments import change_answer
 from booking.api.registry import api, reply
-from booking.api.session_schemas import SessionOut
-from booking.api.sessions import session_out
+from booking.api.reservations import ReservationOut, reservation_out
+from booking.api.schemas import Input, Output
 from booking.core.db import atomic
 from booking.core.errors import NotFound
-from booking.enrolment import organiser, queries, services
-from booking.enrolment.counts import waitlist_counts
+from booking.enrolment import queries, services
 from booking.enrolment.models import Enrolment
 from booking.extensions import db
 from booking.scheduling.models import SeatMode, Session
-from booking.scheduling.queries import session_detail
 
-ENROLMENTS = "enrolments"
+# -- shapes -------------------------------------------------------------------------------------
+
+
+class MoveIn(Input):
+    mode: SeatMode
+
+
+class RosterEntry(EnrolmentOut):
+    organisation: str | None
+    team: str | None
+
+
+class RosterWaitlist(Output):
+    in_person: list[RosterEntry]
+    online: list[RosterEntry]
+
+
+class RosterOut(Output):
+    session_id: int
+    confirmed: list[RosterEntry] = Field(description="By name.")
+    pending: list[RosterEntry] = Field(description="Holding a place until approved.")
+    offered: list[RosterEntry] = Field(description="Holding a place until accepted.")
+    waitlist: RosterWaitlist = Field(description="Per mode, in order (position 1 first).")
+    reservations: list[ReservationOut]
+
+
+# -- answers ------------------------------------------------------------------------------------
 
 
 def _session_or_404(session_id: int) -> Session:
@@ -61,6 +76,9 @@ def _entry(enrolment: Enrolment, position: int | None, emails: dict[int, str]) -
         organisation=person.organisation.name if person.organisation else None,
         team=person.team.name if person.team else None,
     )
+
+
+# -- endpoints ----------------------------------------------------------------------------------
 
 
 @api(
@@ -127,58 +145,3 @@ def move_enrolment(user, enrolment_id: int, body: MoveIn):
         return change_answer(outcome, user)
 
     return reply(atomic(work))
-
-
-@api(
-    bp,
-    "/sessions/<int:session_id>/cancel",
-    "POST",
-    summary="Cancel a session",
-    tag="sessions",
-    auth="token",
-    body=ReasonIn,
-    optional_body=True,
-    response=SessionOut,
-    organiser=True,
-)
-def cancel_session(user, session_id: int, body: ReasonIn):
-    """Cancels every place, request and waitlist position and tells each person (with the
-    reason). The body may be left out. Cancelling a cancelled session changes nothing."""
-
-    def work() -> None:
-        organiser.cancel_session(session_id, actor=user, reason=body.reason)
-
-    atomic(work)
-    session = session_detail(session_id, user)
-    return reply(session_out(session, user, waitlist_counts([session_id])[session_id]))
-
-
-@api(
-    bp,
-    "/sessions/<int:session_id>/reservations",
-    "POST",
-    summary="Reserve seats for one organisation",
-    tag=ENROLMENTS,
-    body=ReservationIn,
-    response=ReservationOut,
-    status=201,
-    organiser=True,
-)
-def reserve_seats(user, session_id: int, body: ReservationIn):
-    """Keep free seats of an open session for one organisation until `until` (before the
-    session starts); its people take them first, and unused seats go back to everyone then.
-    The Location header points at the session's roster, which lists reservations."""
-
-    def work() -> ReservationOut:
-        reservation = organiser.reserve_seats(
-            session_id,
-            actor=user,
-            organisation_id=body.organisation_id,
-            mode=body.mode,
-            seats=body.seats,
-            until=body.until,
-        )
-        return reservation_out(reservation)
-
-    location = url_for("api.get_roster", session_id=session_id)
-    return reply(atomic(work), 201, location=location)

@@ -4,15 +4,16 @@ waiting for them and approve or reject them."""
 from __future__ import annotations
 
 from booking.api import bp
-from booking.api.enrolment_schemas import EnrolmentChange, EnrolmentList, ReasonIn
-from booking.api.enrolment_support import (
+from booking.api.enrolments import (
+    EnrolmentChange,
+    EnrolmentList,
     booker_emails,
+    change_answer,
     enrolment_out,
     hidden_from_strangers,
 )
-from booking.api.enrolments import change_answer
 from booking.api.registry import api, reply
-from booking.api.schemas import PageQuery
+from booking.api.schemas import PageQuery, ReasonIn
 from booking.core.db import atomic
 from booking.enrolment import queries, services
 
