@@ -135,7 +135,8 @@ def account():
 @bp.get("/organisatie")
 @roles_required(Role.HR, Role.ADMIN)
 def organisation():
-    """HR sees their own organisation only (invariant 7); administrators choose one."""
+    """HR sees their own organisation only (invariant 7, organisations walled off);
+    administrators choose one."""
     user = current_user._get_current_object()
     choices = []
     if user.role == Role.ADMIN:

@@ -37,10 +37,10 @@ from booking.core.db import atomic
 from booking.core.errors import NotFound, PermissionDenied
 from booking.core.timez import iso_local
 from booking.enrolment import places, queries, services
-from booking.enrolment.common import CancelOutcome, may_read, may_see_invite
+from booking.enrolment.common import CancelOutcome, may_read, may_see_invite, online_available
 from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
-from booking.scheduling.models import SeatMode, Session, SessionStatus
+from booking.scheduling.models import SeatMode, Session
 
 ENROLMENTS = "enrolments"
 S = EnrolmentStatus
@@ -215,16 +215,6 @@ def session_summary(session: Session) -> SessionSummary:
         status=session.status,
         starts_at=iso_local(session.starts_at),
         ends_at=iso_local(session.ends_at),
-    )
-
-
-def online_available(enrolment: Enrolment) -> bool:
-    session = enrolment.session
-    return (
-        enrolment.status == S.WAITLISTED
-        and enrolment.mode == SeatMode.IN_PERSON
-        and session.status == SessionStatus.SCHEDULED
-        and session.free(SeatMode.ONLINE) > 0
     )
 
 

@@ -57,7 +57,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     The sqlite3 driver otherwise starts a transaction only at the first write, which breaks
     savepoints (releasing one would commit) and lets two requests read the same counter
     before either writes. Turning its own handling off and sending BEGIN IMMEDIATE at the
-    start of every transaction (below) serialises writers, as invariant 1 relies on.
+    start of every transaction (below) serialises writers, as invariant 1 (capacity) relies on.
     """
     if not _is_sqlite(dbapi_connection):
         return

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from booking.accounts.models import Role, User
 from booking.core.errors import Conflict, NotFound, ValidationError
 from booking.core.labels import SEAT_MODES, label
-from booking.enrolment import places
-from booking.enrolment.models import Enrolment
+from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
-from booking.scheduling.models import Session, SessionStatus
+from booking.scheduling.models import SeatMode, Session, SessionStatus
+from booking.scheduling.services import lock_session
 
 
 @dataclass
@@ -57,6 +57,18 @@ def may_see_invite(actor: User, person: User) -> bool:
     return may_act_for(actor, person)
 
 
+def online_available(enrolment: Enrolment) -> bool:
+    """A person waiting for a place in person could take an online place now (and keep
+    waiting): the session is hybrid, still on, and has a free online place."""
+    session = enrolment.session
+    return (
+        enrolment.status == EnrolmentStatus.WAITLISTED
+        and enrolment.mode == SeatMode.IN_PERSON
+        and session.status == SessionStatus.SCHEDULED
+        and session.free(SeatMode.ONLINE) > 0
+    )
+
+
 def check_open(session: Session, actor: User, now: datetime) -> None:
     if session.status != SessionStatus.SCHEDULED:
         raise Conflict(_l("This session has been cancelled."), code="session_cancelled")
@@ -87,7 +99,7 @@ def lock_enrolment(enrolment_id: int) -> tuple[Session, Enrolment]:
     session_id = db.session.scalar(select(Enrolment.session_id).where(Enrolment.id == enrolment_id))
     if session_id is None:
         raise NotFound(_l("No such enrolment."), code="enrolment_not_found")
-    session = places.lock_session(session_id)
+    session = lock_session(session_id)
     enrolment = db.session.scalar(
         select(Enrolment)
         .where(Enrolment.id == enrolment_id)

@@ -27,10 +27,6 @@ from booking.core.models import TimestampMixin, choice_check
 from booking.extensions import db
 from booking.scheduling.models import SeatMode
 
-# Re-exported only because booking/api/enrolment_support.py (helper B's branch) still imports it
-# from here; drop this line once that import points at booking.scheduling.models.
-from booking.scheduling.models import SeatReservation as SeatReservation
-
 
 class EnrolmentStatus(StrEnum):
     PENDING_APPROVAL = "pending_approval"  # holds a place until the team leader decides
@@ -77,7 +73,7 @@ class Enrolment(TimestampMixin, db.Model):
             "(status <> 'waitlisted' AND waiting_for IS NULL) OR queued_at IS NOT NULL",
             name="queue_has_time",
         ),
-        # Invariant 2: one active enrolment per participant and session.
+        # Invariant 2 (one active enrolment): one active enrolment per participant and session.
         Index(
             "uq_enrolments_one_active",
             "session_id",
@@ -107,7 +103,8 @@ class Enrolment(TimestampMixin, db.Model):
     reservation_id: Mapped[int | None] = mapped_column(
         ForeignKey("seat_reservations.id", ondelete="SET NULL")
     )
-    # An organiser let this person hold overlapping places (invariant 3), and why.
+    # An organiser let this person hold overlapping places (invariant 3, no double booking),
+    # and why.
     override_reason: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -140,7 +137,8 @@ class BookedSlot(db.Model):
     """The time a placed enrolment occupies, one row per meeting.
 
     On PostgreSQL an exclusion constraint refuses two overlapping slots of one person
-    (invariant 3) unless an organiser overrode it; the services check first and say why.
+    (invariant 3, no double booking) unless an organiser overrode it; the services check
+    first and say why.
     """
 
     __tablename__ = "booked_slots"

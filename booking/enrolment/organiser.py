@@ -27,6 +27,7 @@ from booking.enrolment.services import expire
 from booking.extensions import db
 from booking.notifications.services import queue
 from booking.scheduling.models import SeatReservation, Session, SessionStatus, Visibility
+from booking.scheduling.services import lock_session
 
 S = EnrolmentStatus
 
@@ -42,7 +43,7 @@ def cancel_session(
     """Cancel the session and every place and waitlist position in it; returns how many
     people were told."""
     _organiser(actor)
-    session = places.lock_session(session_id)
+    session = lock_session(session_id)
     now = now or utcnow()  # after the lock: times follow lock order
     if session.status == SessionStatus.CANCELLED:
         return 0
@@ -102,7 +103,7 @@ def reserve_seats(
     """Keep seats of an open session for one organisation until a date; what is unused then
     goes back to everyone (and to the waitlist)."""
     _organiser(actor)
-    session = places.lock_session(session_id)
+    session = lock_session(session_id)
     now = now or utcnow()  # after the lock: times follow lock order
     errors: dict = {}
     if session.visibility != Visibility.OPEN:
@@ -145,7 +146,7 @@ def release_reservation(reservation_id: int, *, actor: User, now: datetime | Non
     reservation = db.session.get(SeatReservation, reservation_id)
     if reservation is None:
         raise NotFound(_l("No such reservation."), code="reservation_not_found")
-    session = places.lock_session(reservation.session_id)
+    session = lock_session(reservation.session_id)
     now = now or utcnow()  # after the lock: times follow lock order
     db.session.refresh(reservation)
     _release(session, reservation, now)
@@ -164,7 +165,7 @@ def _release(session: Session, reservation: SeatReservation, now: datetime) -> N
 def process_session(session_id: int, now: datetime | None = None) -> dict:
     """Let this session's overdue offers, approvals and reservations go, then fill the places.
     Idempotent: a second run finds nothing due."""
-    session = places.lock_session(session_id)
+    session = lock_session(session_id)
     now = now or utcnow()  # after the lock: times follow lock order
     overdue = db.session.scalars(
         select(Enrolment)

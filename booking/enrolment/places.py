@@ -1,7 +1,8 @@
 """The mechanics under every enrolment rule: locks, seat counters, time slots, the queue.
 
-Everything here runs inside a transaction that holds the session's row lock (`lock_session`),
-so the counters in `session_seats` change one transaction at a time (invariant 1). People's
+Everything here runs inside a transaction that holds the session's row lock
+(`scheduling.services.lock_session`), so the counters in `session_seats` change one
+transaction at a time (invariant 1, capacity). People's
 rows are locked after the session's, in id order, so two transactions never wait for each
 other in a circle over the same two rows.
 """
@@ -32,7 +33,6 @@ from booking.scheduling.models import (
     SessionSeats,
     SessionStatus,
 )
-from booking.scheduling.services import lock_session  # noqa: F401 - callers lock through places
 
 S = EnrolmentStatus
 
@@ -114,7 +114,7 @@ def confirm_held(session: Session, enrolment: Enrolment) -> None:
     enrolment.status = S.CONFIRMED
 
 
-# -- time slots (invariant 3) -------------------------------------------------------------------
+# -- time slots (invariant 3, no double booking) -----------------------------------------------
 
 
 def _meetings_overlapping(session_id: int):
@@ -262,7 +262,7 @@ def approval_deadline(now: datetime) -> datetime:
 
 
 def fill_free_places(session: Session, now: datetime | None = None) -> list[Enrolment]:
-    """Give free places to the longest-waiting eligible people (invariant 4), in this
+    """Give free places to the longest-waiting eligible people (invariant 4, fair waitlist), in this
     transaction. People who would clash with a place they hold keep their position."""
     now = now or utcnow()
     if session.status != SessionStatus.SCHEDULED or now >= session.starts_at:

@@ -3,10 +3,10 @@ offers accepted or declined, approvals decided, organisers moving people between
 (Team bookings build on `enrol` in `team.py`; organisers' session-wide actions in
 `organiser.py`.)
 
-Each function is one unit of work inside the caller's transaction (callers commit, through
-`booking.core.db.atomic`, which retries when a concurrent transaction won a race). Each locks
-the session first (`places.lock_session`), then decides, then changes counters and writes the
-messages it owes people to the outbox, all in the same transaction.
+Each function runs inside the caller's unit of work (`booking.core.db.atomic`, which commits
+once and retries when a concurrent transaction won a race). Each locks the session first
+(`scheduling.services.lock_session`), then decides, then changes counters and writes the
+messages it owes people to the outbox, all in the same transaction (invariants 1 and 5).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from booking.extensions import db
 from booking.notifications.services import queue
 from booking.scheduling.models import SeatMode, Session
 from booking.scheduling.queries import is_visible
+from booking.scheduling.services import lock_session
 
 S = EnrolmentStatus
 
@@ -118,9 +119,9 @@ def enrol(
     `participant` is a person or an e-mail address (any case).
 
     A repeat of the same request returns the existing enrolment (created=False): a double
-    submit never makes a second place (invariant 2).
+    submit never makes a second place (invariant 2, one active enrolment).
     """
-    session = places.lock_session(session_id)
+    session = lock_session(session_id)
     now = now or utcnow()  # after the lock: queue times follow lock order
     found = _lock_person(session.id, participant)
     person = found.user

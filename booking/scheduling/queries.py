@@ -25,7 +25,7 @@ from booking.scheduling.models import (
 
 
 def visible_to(user):
-    """The SQL condition for sessions this person may see (invariant 7).
+    """The SQL condition for sessions this person may see (invariant 7, organisations walled off).
 
     Open sessions are for everyone; a closed session only for its own organisation or team
     (and that organisation's HR contacts); organisers and administrators see everything.

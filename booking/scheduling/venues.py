@@ -142,7 +142,8 @@ def update_venue(venue: Venue, data: VenueData, actor=None) -> Venue:
 
 def _tell_sessions(venue: Venue, whole: bool, renamed_rooms: set[int]) -> None:
     """What an invite says of the place changed: every coming session held there gets a
-    higher revision and its people an update (invariant 6), as if the session had moved."""
+    higher revision and its people an update (invariant 6, calendars stay in sync), as if the
+    session had moved."""
     where_held = or_(
         (Session.venue_id == venue.id) | (Session.online_venue_id == venue.id)
         if whole

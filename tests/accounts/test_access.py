@@ -1,4 +1,4 @@
-"""Which role may open which page (invariant 7 for pages)."""
+"""Which role may open which page (invariant 7, organisations walled off, for pages)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Enrolments through the real endpoint from parallel threads on PostgreSQL: a double submit
-makes one place (invariant 2), and people racing for the last places never overbook
-(invariant 1)."""
+makes one place (invariant 2, one active enrolment), and people racing for the last places
+never overbook (invariant 1, capacity)."""
 
 from __future__ import annotations
 

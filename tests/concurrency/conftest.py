@@ -1,9 +1,9 @@
 """Concurrency tests: real threads, each with its own app context, database connection and
 transaction, racing through the services exactly as pages do (`booking.core.db.atomic`).
 
-They prove DESIGN.md invariants 1-5 where they can break: on PostgreSQL (row locks, READ
-COMMITTED, exclusion constraints). SQLite serialises every writer, so the whole folder is
-skipped unless TEST_DATABASE_URL points at PostgreSQL.
+They prove invariants 1-5 of docs/architecture.md where they can break: on PostgreSQL (row
+locks, READ COMMITTED, exclusion constraints). SQLite serialises every writer, so the whole
+folder is skipped unless TEST_DATABASE_URL points at PostgreSQL.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The invariants of one session (DESIGN.md 1-5), read after a race with plain SQL on a fresh
-connection, as committed: `invariant_problems` lists every broken one, `assert_invariants`
-fails with that list."""
+"""The invariants of one session (docs/architecture.md, invariants 1-5), read after a race
+with plain SQL on a fresh connection, as committed: `invariant_problems` lists every broken
+one, `assert_invariants` fails with that list."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ def slots(enrolment_id: int) -> int:
 
 
 def counters_match(session_id: int) -> None:
-    """The counters agree with the enrolments (what invariant 1 rests on)."""
+    """The counters agree with the enrolments (what invariant 1, capacity, rests on)."""
     db.session.rollback()
     for row in db.session.scalars(
         select(SessionSeats).where(SessionSeats.session_id == session_id)

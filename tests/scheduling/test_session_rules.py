@@ -278,7 +278,7 @@ def test_unknown_fields_and_cancelled_sessions_are_refused(make, db_session):
 
 
 def test_the_database_refuses_overbooking_even_if_a_service_forgot(make, db_session):
-    """CHECK constraints: the last line of defence of invariant 1."""
+    """CHECK constraints: the last line of defence of invariant 1 (capacity)."""
     from sqlalchemy.exc import IntegrityError
 
     session = schedule_session(data(make))

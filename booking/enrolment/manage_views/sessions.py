@@ -25,12 +25,9 @@ from booking.enrolment.manage_views import (
     reserve_form_for,
     session_or_404,
 )
-from booking.enrolment.models import (
-    ACTIVE,
-    Enrolment,
-    SeatReservation,
-)
+from booking.enrolment.models import ACTIVE, Enrolment
 from booking.extensions import db
+from booking.scheduling.models import SeatReservation
 
 
 def _reserve(session_id: int, actor: User, **kwargs) -> None:
