@@ -22,7 +22,7 @@ from booking.accounts.models import Role
 from booking.core.auth import roles_required
 from booking.core.db import atomic
 from booking.core.errors import ValidationError
-from booking.core.urls import safe_next
+from booking.core.urls import checked_next, safe_next
 from booking.core.web import LANGUAGE_COOKIE, arg_id
 from booking.extensions import limiter
 
@@ -36,6 +36,7 @@ def _login_limit() -> str:
 @bp.route("/inloggen", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
+    target = checked_next(request.args.get("next"))  # before anyone is logged in
     if current_user.is_authenticated:
         return redirect(url_for("portal.dashboard"))
     form = LoginForm()
@@ -45,7 +46,7 @@ def login():
             form.password.errors.append(_("This e-mail address and password do not match."))
         else:
             login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("portal.dashboard")))
+            return redirect(safe_next(target, url_for("portal.dashboard")))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
 
@@ -63,11 +64,12 @@ def logout():
 def set_language():
     """Switch the language; remembered on the person's account and in a cookie."""
     language = request.form.get("language")
+    target = checked_next(request.form.get("next"))
     if language not in current_app.config["LANGUAGES"]:
         abort(400)
     if current_user.is_authenticated:
         atomic(services.set_language, current_user._get_current_object(), language)
-    response = make_response(redirect(safe_next(request.form.get("next"), url_for("portal.index"))))
+    response = make_response(redirect(safe_next(target, url_for("portal.index"))))
     response.set_cookie(
         LANGUAGE_COOKIE,
         language,
@@ -116,10 +118,10 @@ def account():
             try:
                 atomic(services.revoke_api_token, user, arg_id("token_id") or 0)
             except ValidationError as error:
-                flash(str(error.message), "error")
+                flash(str(error.message), "error")  # shown on this page, answered 422
             else:
                 flash(_("The token has been revoked."), "success")
-            return redirect(url_for("accounts.account"))
+                return redirect(url_for("accounts.account"))
         if new_token is None:
             status = 422
     return render_template(

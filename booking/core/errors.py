@@ -24,6 +24,13 @@ class DomainError(Exception):
         }
 
 
+class BadRequest(DomainError):
+    """The request itself is malformed (not a rule about its content): a 400."""
+
+    status = 400
+    code = "bad_request"
+
+
 class ValidationError(DomainError):
     status = 422
     code = "validation_failed"

@@ -5,8 +5,30 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from booking.core.errors import BadRequest
 
 DEV_BASE_URL = "http://127.0.0.1:5000"  # `make run`, when neither BASE_URL nor SERVER_NAME is set
+
+
+def has_control_characters(value: str) -> bool:
+    return any(ord(char) < 32 or 127 <= ord(char) < 160 for char in value)
+
+
+def checked_next(target: str | None) -> str | None:
+    """`next` as a page received it; a control character in it is refused (400) with a
+    message, before anything else happens (a log-in, a language change)."""
+    if target and has_control_characters(target):
+        raise BadRequest(
+            _l(
+                "The return address in this link contains characters that are not allowed. "
+                "Open the page from the menu instead."
+            ),
+            code="bad_next",
+            fields={"next": _l("Characters that are not allowed.")},
+        )
+    return target
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -17,7 +39,7 @@ def safe_next(target: str | None, default: str) -> str:
     or other control character has no place in a path of ours."""
     if not target:
         return default
-    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in target):
+    if has_control_characters(target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
