@@ -248,7 +248,13 @@ def test_junk_paths_are_404(client, world, organiser, path):
     for method in ("GET", "PATCH"):
         response = client.open(path, method=method, json={}, headers=organiser)
         check(response)
-        assert response.status_code in (400, 404, 405)  # 400: NUL bytes in the URL
+        if "%00" in path:
+            expected = 400  # NUL bytes are refused before routing
+        elif method == "PATCH" and path.startswith(("/api/v1/courses/", "/api/v1/venues/")):
+            expected = 405  # the id is routed, but courses and venues have no PATCH
+        else:
+            expected = 404  # no such id (beyond the INTEGER range too), or no such route
+        assert response.status_code == expected, (path, method)
 
 
 def test_unsupported_methods_are_405_in_json(client, world, organiser):

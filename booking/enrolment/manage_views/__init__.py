@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -26,7 +25,7 @@ from booking.core.labels import SEAT_MODES, label
 from booking.enrolment import queries
 from booking.enrolment.labels import status_in_sentence
 from booking.enrolment.manage_forms import AddPersonForm, ReserveForm
-from booking.enrolment.models import Enrolment, EnrolmentStatus, InCompanyStatus
+from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.scheduling import queries as scheduling_queries
 from booking.scheduling.models import Session, SessionStatus, Visibility
@@ -34,11 +33,6 @@ from booking.scheduling.models import Session, SessionStatus, Visibility
 bp = Blueprint("enrolment_manage", __name__)
 S = EnrolmentStatus
 MAX_REASON = 500
-REQUEST_LABELS = {
-    InCompanyStatus.OPEN: _l("open"),
-    InCompanyStatus.SCHEDULED: _l("planned"),
-    InCompanyStatus.DECLINED: _l("declined"),
-}
 # Service error keys -> form fields.
 FIELD_MAP = {"organisation_id": "organisation", "participant": "email"}
 

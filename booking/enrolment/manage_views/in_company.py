@@ -11,11 +11,10 @@ from booking.accounts.models import Organisation, User
 from booking.core.auth import organiser_required
 from booking.core.db import atomic
 from booking.core.errors import DomainError, NotFound, PermissionDenied
-from booking.core.labels import label
 from booking.enrolment import queries, team
+from booking.enrolment.labels import request_label
 from booking.enrolment.manage_forms import DeclineRequestForm
 from booking.enrolment.manage_views import (
-    REQUEST_LABELS,
     bp,
     current_actor,
     field_problems,
@@ -48,7 +47,7 @@ def _requests_page(forms: dict | None = None, problems=(), status: int = 200):
         organisation_names=names,
         forms=forms,
         problems=list(problems),
-        request_status=lambda code: label(REQUEST_LABELS, code),
+        request_status=request_label,
     ), status
 
 

@@ -20,8 +20,8 @@ from booking.core.labels import label
 from booking.enrolment import queries
 from booking.enrolment.common import leads, may_act_for
 from booking.enrolment.forms import booking_form_for, request_form_for
-from booking.enrolment.labels import STATUS_LABELS
-from booking.enrolment.models import Enrolment, EnrolmentStatus, InCompanyStatus
+from booking.enrolment.labels import REQUEST_LABELS, STATUS_LABELS
+from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.scheduling import queries as sessions
 from booking.scheduling.models import Session
@@ -37,11 +37,7 @@ LABELS = {
         "already_enrolled": _l("Already enrolled"),
         "clash": _l("Not booked: already has a place at that time"),
     },
-    "request": {  # of an in-company request
-        InCompanyStatus.OPEN: _l("Waiting for the organisers"),
-        InCompanyStatus.SCHEDULED: _l("Scheduled"),
-        InCompanyStatus.DECLINED: _l("Declined"),
-    },
+    "request": REQUEST_LABELS,  # of an in-company request
 }
 
 
