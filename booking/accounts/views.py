@@ -18,6 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from booking.accounts import queries, services
 from booking.accounts.forms import LanguageForm, LoginForm, PasswordChangeForm, TokenForm
+from booking.accounts.labels import TEMPLATE_GLOBALS
 from booking.accounts.models import Role
 from booking.core.auth import roles_required
 from booking.core.db import atomic
@@ -27,6 +28,8 @@ from booking.core.web import LANGUAGE_COOKIE, arg_id
 from booking.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
+for _name, _helper in TEMPLATE_GLOBALS.items():  # names of this feature's codes, in every page
+    bp.add_app_template_global(_helper, _name)
 
 
 def _login_limit() -> str:

@@ -32,10 +32,11 @@ from booking.accounts.models import User
 from booking.calendar import ics
 from booking.catalogue.models import Course
 from booking.core.db import utcnow
-from booking.core.labels import SEAT_MODES, label
+from booking.core.labels import label
 from booking.core.urls import external_url
 from booking.enrolment.models import PLACED, Enrolment, EnrolmentStatus
 from booking.extensions import db
+from booking.scheduling.labels import SEAT_MODES
 from booking.scheduling.models import SeatMode, Session, SessionMode, SessionStatus
 from booking.scheduling.queries import place_and_times
 

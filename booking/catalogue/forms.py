@@ -19,8 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from booking.catalogue.labels import FORMATS
 from booking.core.forms import options
-from booking.core.labels import FORMATS
 
 
 class MultiCheckboxField(SelectMultipleField):

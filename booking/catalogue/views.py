@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from booking.catalogue import queries
 from booking.catalogue.forms import CourseForm
+from booking.catalogue.labels import TEMPLATE_GLOBALS
 from booking.catalogue.models import Course
 from booking.catalogue.services import CourseData, create_course, update_course
 from booking.core.auth import organiser_required
@@ -21,6 +22,8 @@ from booking.core.forms import show_errors
 from booking.extensions import db
 
 bp = Blueprint("catalogue", __name__)
+for _name, _helper in TEMPLATE_GLOBALS.items():  # names of this feature's codes, in every page
+    bp.add_app_template_global(_helper, _name)
 
 
 # -- organisers ---------------------------------------------------------------------------------

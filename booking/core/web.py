@@ -14,7 +14,6 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from booking.core.errors import DomainError
-from booking.core.labels import TEMPLATE_GLOBALS
 from booking.core.timez import AMSTERDAM
 from booking.extensions import db
 
@@ -222,8 +221,6 @@ def register_template_helpers(app: Flask) -> None:
         whole, rest = divmod(int(cents), 100)
         sep = "," if str(get_locale()) == "nl" else "."
         return f"€ {whole}{sep}{rest:02d}"
-
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
 
     @app.context_processor
     def shell_context():

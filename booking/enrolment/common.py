@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from booking.accounts.models import Role, User
 from booking.core.errors import Conflict, NotFound, ValidationError
-from booking.core.labels import SEAT_MODES, label
+from booking.core.labels import label
 from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
+from booking.scheduling.labels import SEAT_MODES
 from booking.scheduling.models import SeatMode, Session, SessionStatus
 from booking.scheduling.services import lock_session
 

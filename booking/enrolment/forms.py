@@ -18,7 +18,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from booking.catalogue.forms import MultiCheckboxField
 from booking.catalogue.queries import all_courses
 from booking.core.forms import form_id, optional_id, options
-from booking.core.labels import SEAT_MODES, SESSION_MODES, label
+from booking.core.labels import label
+from booking.scheduling.labels import SEAT_MODES, SESSION_MODES
 
 REASON_MAX = 1000
 WHEN = "EEEE d MMMM yyyy, HH:mm"

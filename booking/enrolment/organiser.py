@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from booking.accounts.models import Organisation, User
 from booking.core.db import utcnow
 from booking.core.errors import NotFound, PermissionDenied, collect
-from booking.core.labels import SEAT_MODES, label
+from booking.core.labels import label
 from booking.core.models import audit
 from booking.enrolment import places
 from booking.enrolment.messages import MessageKind
@@ -26,6 +26,7 @@ from booking.enrolment.models import (
 from booking.enrolment.services import expire
 from booking.extensions import db
 from booking.notifications.services import queue
+from booking.scheduling.labels import SEAT_MODES
 from booking.scheduling.models import SeatReservation, Session, SessionStatus, Visibility
 from booking.scheduling.services import lock_session
 

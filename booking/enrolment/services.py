@@ -22,7 +22,7 @@ from booking.accounts.services import email_key
 from booking.catalogue.models import Course
 from booking.core.db import utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied
-from booking.core.labels import SEAT_MODES, label
+from booking.core.labels import label
 from booking.core.models import audit
 from booking.enrolment import places
 from booking.enrolment.common import (
@@ -37,6 +37,7 @@ from booking.enrolment.messages import MessageKind
 from booking.enrolment.models import ACTIVE, Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.notifications.services import queue
+from booking.scheduling.labels import SEAT_MODES
 from booking.scheduling.models import SeatMode, Session
 from booking.scheduling.queries import is_visible
 from booking.scheduling.services import lock_session

@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from booking.core.forms import optional_id, options
-from booking.core.labels import PROMOTION, SESSION_MODES, VISIBILITY
+from booking.scheduling.labels import PROMOTION, SESSION_MODES, VISIBILITY
 
 
 class RoomForm(Form):

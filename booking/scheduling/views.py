@@ -21,6 +21,7 @@ from booking.core.web import arg_id
 from booking.extensions import db
 from booking.scheduling import queries, signals
 from booking.scheduling.forms import SessionForm
+from booking.scheduling.labels import TEMPLATE_GLOBALS
 from booking.scheduling.listing import search_courses
 from booking.scheduling.models import Event, Room, Session, VenueKind
 from booking.scheduling.services import (
@@ -33,6 +34,8 @@ from booking.scheduling.services import (
 from booking.scheduling.signals import Plan
 
 bp = Blueprint("scheduling", __name__)
+for _name, _helper in TEMPLATE_GLOBALS.items():  # names of this feature's codes, in every page
+    bp.add_app_template_global(_helper, _name)
 EXTRA_MEETING_ROWS = 2
 
 

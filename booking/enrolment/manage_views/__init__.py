@@ -21,13 +21,14 @@ from booking.accounts.queries import organisations
 from booking.core.db import utcnow
 from booking.core.errors import DomainError, NotFound, PermissionDenied
 from booking.core.forms import options, show_errors
-from booking.core.labels import SEAT_MODES, label
+from booking.core.labels import label
 from booking.enrolment import queries
 from booking.enrolment.labels import status_in_sentence
 from booking.enrolment.manage_forms import AddPersonForm, ReserveForm
 from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.scheduling import queries as scheduling_queries
+from booking.scheduling.labels import SEAT_MODES
 from booking.scheduling.models import Session, SessionStatus, Visibility
 
 bp = Blueprint("enrolment_manage", __name__)

@@ -11,7 +11,7 @@ from booking.accounts.services import normalise_email, user_by_email
 from booking.core.auth import organiser_required
 from booking.core.db import atomic, utcnow
 from booking.core.errors import DomainError, NotFound, PermissionDenied, ValidationError
-from booking.core.labels import SEAT_MODES, label
+from booking.core.labels import label
 from booking.enrolment import services
 from booking.enrolment.labels import status_in_sentence
 from booking.enrolment.manage_forms import CancelPlaceForm
@@ -31,6 +31,7 @@ from booking.enrolment.manage_views import (
     session_or_404,
 )
 from booking.extensions import db
+from booking.scheduling.labels import SEAT_MODES
 
 
 @bp.get("/beheer/sessies/<int:session_id>/deelnemers")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from booking.accounts.models import Role
-from booking.core.labels import SEAT_MODES, label
+from booking.core.labels import label
 from booking.core.urls import external_url
 from booking.enrolment.messages import context
 from booking.enrolment.messages.context import Batch
@@ -24,6 +24,7 @@ from booking.extensions import db
 from booking.notifications.formatting import local_datetime, number_value, parse_moment, text_value
 from booking.notifications.models import OutboxMessage
 from booking.notifications.registry import Content, SessionName
+from booking.scheduling.labels import SEAT_MODES
 from booking.scheduling.models import Session
 
 K = MessageKind

@@ -19,7 +19,7 @@ from booking.core.auth import roles_required
 from booking.core.db import atomic
 from booking.core.errors import Conflict, PermissionDenied, ValidationError
 from booking.core.forms import show_errors
-from booking.core.labels import SEAT_MODES, label
+from booking.core.labels import label
 from booking.core.urls import safe_next
 from booking.enrolment import services, team
 from booking.enrolment.forms import REASON_MAX, WHEN, booking_form_for, request_form_for
@@ -31,6 +31,7 @@ from booking.enrolment.views.pages import (
     team_data,
     team_page,
 )
+from booking.scheduling.labels import SEAT_MODES
 
 bp = Blueprint("enrolment", __name__)
 S = EnrolmentStatus
