@@ -4,7 +4,9 @@ waiting for them and approve or reject them."""
 from __future__ import annotations
 
 from booking.api import bp
-from booking.api.enrolments import (
+from booking.api.registry import api, reply
+from booking.api.schemas import PageQuery, ReasonIn
+from booking.api.shapes.enrolments import (
     EnrolmentChange,
     EnrolmentList,
     booker_emails,
@@ -12,8 +14,6 @@ from booking.api.enrolments import (
     enrolment_out,
     hidden_from_strangers,
 )
-from booking.api.registry import api, reply
-from booking.api.schemas import PageQuery, ReasonIn
 from booking.core.db import atomic
 from booking.enrolment import queries, services
 

@@ -8,17 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.api import bp
-from booking.api.enrolments import (
-    ENROLMENTS,
+from booking.api.enrolments import ENROLMENTS
+from booking.api.registry import api, reply
+from booking.api.reservations import ReservationOut, reservation_out
+from booking.api.schemas import Input, Output
+from booking.api.shapes.enrolments import (
     EnrolmentChange,
     EnrolmentOut,
     booker_emails,
     change_answer,
     enrolment_out,
 )
-from booking.api.registry import api, reply
-from booking.api.reservations import ReservationOut, reservation_out
-from booking.api.schemas import Input, Output
 from booking.core.db import atomic
 from booking.core.errors import NotFound
 from booking.enrolment import queries, services

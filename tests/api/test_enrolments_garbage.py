@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.api.enrolments import CancelIn, EnrolIn
 from booking.api.reservations import ReservationIn
 from booking.api.rosters import MoveIn
 from booking.api.schemas import ReasonIn
+from booking.api.shapes.enrolments import CancelIn, EnrolIn
 from booking.api.team_bookings import TeamBookingIn
 from tests.api.test_enrolments_common import enrolled, new_session, person
 from tests.api.test_garbage import BODIES, JUNK, QUERY_JUNK, check, json_values, send

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from booking.api.courses import CourseIn
-from booking.api.sessions import SessionIn, SessionPatch
+from booking.api.shapes.sessions import SessionIn, SessionPatch
 from booking.api.venues import OnlineVenueIn, PhysicalVenueIn, RoomIn
 
 JUNK = [

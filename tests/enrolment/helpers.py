@@ -12,6 +12,13 @@ from booking.notifications.models import OutboxMessage
 from booking.scheduling.models import SessionSeats
 
 
+def page(client, path: str) -> str:
+    """A page's HTML, after checking it answered 200."""
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
 def enrol(session, person, actor=None, **options):
     db.session.commit()  # the test's set-up survives a refused attempt (which rolls back)
     return atomic(services.enrol, session.id, person, actor=actor or person, **options)
