@@ -22,8 +22,8 @@ from pydantic import (
 )
 
 from booking.core.timez import AMSTERDAM
+from booking.core.web import MAX_INT  # the INTEGER bound every id taken from outside gets
 
-MAX_INT = 2**31 - 1  # an INTEGER column; larger numbers would make PostgreSQL fail loudly
 MIN_YEAR, MAX_YEAR = 1900, 9000
 
 

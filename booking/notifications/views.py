@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from booking.core.auth import organiser_required
 from booking.core.db import atomic
+from booking.core.web import arg_id
 from booking.extensions import db
 from booking.notifications import registry
 from booking.notifications.models import MessageStatus, OutboxMessage
@@ -38,8 +39,7 @@ def _filters() -> tuple[str | None, int | None]:
     kind = request.values.get("soort") or None
     if kind is not None and registry.find_kind(kind) is None:
         kind = None
-    session_id = request.values.get("sessie", type=int)
-    return kind, (session_id if session_id and 0 < session_id < 2**31 else None)
+    return kind, arg_id("sessie") or None
 
 
 # -- pages ----------------------------------------------------------------------------------------
