@@ -175,7 +175,6 @@ def patch_session(user, session_id: int, body: SessionPatch):
     "POST",
     summary="Cancel a session",
     tag="sessions",
-    auth="token",
     body=ReasonIn,
     optional_body=True,
     response=SessionOut,
@@ -184,9 +183,5 @@ def patch_session(user, session_id: int, body: SessionPatch):
 def cancel_session(user, session_id: int, body: ReasonIn):
     """Cancels every place, request and waitlist position and tells each person (with the
     reason). The body may be left out. Cancelling a cancelled session changes nothing."""
-
-    def work() -> None:
-        organiser.cancel_session(session_id, actor=user, reason=body.reason)
-
-    atomic(work)
+    atomic(organiser.cancel_session, session_id, actor=user, reason=body.reason)
     return _answer(session_id, user)
