@@ -38,18 +38,10 @@ class MessageKind(StrEnum):
 
 K = MessageKind
 
-# The only messages that may carry the online join link, and then only to the person whose
-# own place is confirmed online at the time of sending (issue 4).
-JOIN_LINK_KINDS = frozenset(
-    {
-        K.ENROLMENT_CONFIRMED,
-        K.PROMOTED,
-        K.APPROVED,
-        K.REMINDER,
-        K.MODE_CHANGED,
-        K.SESSION_CHANGED,
-    }
-)
+# The only message that may carry the online join link (the /deelnemen link, never the
+# meeting's own URL), and then only to the person whose own place is confirmed online, when it
+# is sent within the hour before the start (issue 9; enrolment.common.join_state).
+JOIN_LINK_KINDS = frozenset({K.REMINDER})
 
 SUBJECTS = {
     K.ENROLMENT_CONFIRMED: _l("Your place is confirmed: %(course)s, %(date)s"),
