@@ -34,6 +34,7 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"
     TEAM_BOOKING_SUMMARY = "team_booking_summary"  # to the team leader
     IN_COMPANY_REQUESTED = "in_company_requested"  # to the organisers
+    RECORDING = "recording"  # the recording of an ended session (issue 9)
 
 
 K = MessageKind
@@ -62,6 +63,7 @@ SUBJECTS = {
     K.REMINDER: _l("Reminder: %(course)s, %(date)s"),
     K.TEAM_BOOKING_SUMMARY: _l("Team booking: %(course)s, %(date)s"),
     K.IN_COMPANY_REQUESTED: _l("In-company request from %(team)s (%(organisation)s)"),
+    K.RECORDING: _l("Recording: %(course)s, %(date)s"),
 }
 
 # How the organisers' failed-messages page names each kind.
@@ -84,6 +86,7 @@ LABELS = {
     K.REMINDER: _l("Reminder"),
     K.TEAM_BOOKING_SUMMARY: _l("Team booking summary"),
     K.IN_COMPANY_REQUESTED: _l("In-company request (to the organisers)"),
+    K.RECORDING: _l("Recording of a session"),
 }
 
 KINDS = tuple(
