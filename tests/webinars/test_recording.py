@@ -103,3 +103,21 @@ def test_api_refuses_before_the_end(client, make):
         f"/api/v1/sessions/{session.id}", json={"recording_url": RECORDING}, headers=headers
     )
     assert answer.status_code == 422 and answer.get_json()["error"]["code"] == "not_ended"
+
+
+def test_the_session_page_saves_the_recording(client, make, ended):
+    session, _people = ended
+    boss = make.user(role="organiser")
+    db.session.commit()
+    login(client, boss)
+    page = client.get(f"/beheer/sessies/{session.id}")
+    assert page.status_code == 200 and 'name="recording_url"' in page.text
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = client.post(
+        f"/beheer/sessies/{session.id}/opname",
+        data={"recording_url": RECORDING, "csrf_token": token},
+    )
+    assert answer.status_code == 302
+    db.session.rollback()
+    assert db.session.get(Session, session.id).recording_url == RECORDING
+    assert len(recordings()) == 2
