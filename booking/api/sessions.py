@@ -33,6 +33,7 @@ from booking.scheduling.services import (
     SessionData,
     lock_session,
     schedule_session,
+    set_recording,
     update_session,
 )
 
@@ -159,11 +160,16 @@ def patch_session(user, session_id: int, body: SessionPatch):
     def work() -> None:  # one unit of work, retried as the page's save is
         session = lock_session(session_id)  # the same lock update_session takes; read under it
         changes = {name: getattr(body, name) for name in body.model_fields_set}
+        recording = "recording_url" in changes
+        recording_url = changes.pop("recording_url", None)
         if "meetings" in changes:
             changes["meetings"] = _meetings(body)
         if "capacity" in changes:
             changes["capacity"] = _merged_capacity(session, body)
-        update_session(session_id, changes, actor=user)
+        if changes or not recording:
+            update_session(session_id, changes, actor=user)
+        if recording:
+            set_recording(session_id, recording_url, actor=user)
 
     atomic(work)
     return _answer(session_id, user)

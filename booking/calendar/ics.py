@@ -187,12 +187,15 @@ def online_label(session: Session) -> str:
 
 
 def place_of(session: Session, mode: str, *, with_join_link: bool) -> Place:
-    """Where the person goes: the venue for in person, the provider (and link) online."""
+    """Where the person goes: the venue for in person, the provider online. The meeting's
+    real join link never goes into a calendar (issue 9): an invite lives on in mailboxes and
+    calendars long after the window in which the link may be shown, so online places carry
+    the place page (`with_join_link`: the course page, where the link appears in the hour
+    before the start) instead."""
     if mode == SeatMode.ONLINE:
-        link = session.online_venue.join_url if session.online_venue is not None else None
-        link = link if with_join_link else None
         label = online_label(session)
-        return Place(f"{label}: {link}" if link else label, link)
+        link = course_link(session.course) if with_join_link else None
+        return Place(label, link)
     return Place(in_person_location(session), None)
 
 
@@ -341,8 +344,13 @@ def place_description(enrolment: Enrolment, place: Place, method: str | None) ->
     return description(
         note,
         course.summary,
-        _("Join online: %(url)s", url=place.join_url) if place.join_url else None,
-        _("More information: %(url)s", url=link) if link else None,
+        _(
+            "The join link appears on your place page an hour before the start: %(url)s",
+            url=place.join_url,
+        )
+        if place.join_url
+        else None,
+        _("More information: %(url)s", url=link) if link and not place.join_url else None,
     )
 
 

@@ -4,7 +4,7 @@ the session's open window and modes, and locking an enrolment through its sessio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -56,6 +56,46 @@ def may_see_invite(actor: User, person: User) -> bool:
     """The participant, their team leader and organisers: the invite is the person's own
     calendar entry (HR of the organisation reads the enrolment, not its invite)."""
     return may_act_for(actor, person)
+
+
+# -- the join link (issue 9) ----------------------------------------------------------------------
+
+JOIN_WINDOW = timedelta(hours=1)  # the link shows from an hour before the start until the end
+
+
+class JoinState:
+    OPEN = "open"
+    TOO_EARLY = "too_early"
+    ENDED = "ended"
+    NOT_YOURS = "not_yours"  # not a confirmed online place, or the session is off
+
+
+def join_opens_at(session: Session) -> datetime:
+    return session.starts_at - JOIN_WINDOW
+
+
+def join_state(enrolment: Enrolment, now: datetime) -> str:
+    """The one rule for the join link, for the place page, the mails, the API and
+    `/deelnemen/<token>` alike: only a confirmed online place of a session that takes place,
+    from an hour before its start until its end."""
+    session = enrolment.session
+    if not (
+        enrolment.status == EnrolmentStatus.CONFIRMED
+        and enrolment.mode == SeatMode.ONLINE
+        and session.status == SessionStatus.SCHEDULED
+    ):
+        return JoinState.NOT_YOURS
+    if now < join_opens_at(session):
+        return JoinState.TOO_EARLY
+    if now >= session.ends_at:
+        return JoinState.ENDED
+    # Read last: a place page or list of coming places never loads the venue.
+    online = session.online_venue
+    return JoinState.OPEN if online is not None and online.join_url else JoinState.NOT_YOURS
+
+
+def may_join(enrolment: Enrolment, now: datetime) -> bool:
+    return join_state(enrolment, now) == JoinState.OPEN
 
 
 def online_available(enrolment: Enrolment) -> bool:

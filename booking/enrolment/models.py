@@ -115,6 +115,8 @@ class Enrolment(TimestampMixin, db.Model):
     late_cancel: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # When the reminder before the session was queued (once per place).
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The recording link this person was last mailed: never twice for the same URL (issue 9).
+    recording_mailed_url: Mapped[str | None] = mapped_column(String(500))
     # Raised when what the invite says changes for this person (mode); with the session's
     # revision it gives the iCalendar SEQUENCE.
     revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -33,6 +33,31 @@ from booking.scheduling.services import lock_session
 S = EnrolmentStatus
 
 
+def mail_recording(session: Session, url: str) -> int:
+    """Mail the recording link to every confirmed place (in person and online), once per
+    URL: a corrected link is mailed again (with the new URL), the same URL never twice
+    (`Enrolment.recording_mailed_url`, written under the session lock)."""
+    owed = db.session.scalars(
+        select(Enrolment)
+        .where(
+            Enrolment.session_id == session.id,
+            Enrolment.status == EnrolmentStatus.CONFIRMED,
+            or_(Enrolment.recording_mailed_url.is_(None), Enrolment.recording_mailed_url != url),
+        )
+        .options(selectinload(Enrolment.user))
+    ).all()
+    for enrolment in owed:
+        queue(
+            enrolment.user,
+            MessageKind.RECORDING,
+            session=session,
+            enrolment=enrolment,
+            recording_url=url,
+        )
+        enrolment.recording_mailed_url = url
+    return len(owed)
+
+
 def _organiser(actor: User) -> None:
     if not actor.is_organiser:
         raise PermissionDenied(_l("Only organisers can do this."))

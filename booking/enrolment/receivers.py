@@ -41,7 +41,12 @@ def _session_planned(request_id: int, *, session, actor) -> None:
     team.settle_in_company(request_id, actor=actor, session_id=session.id)
 
 
+def _recording_added(session, *, url: str) -> None:
+    organiser.mail_recording(session, url)
+
+
 def connect() -> None:
+    signals.recording_added.connect(_recording_added)
     signals.session_changed.connect(_session_changed)
     signals.plan_lookup.connect(_plan_in_company)
     signals.session_planned.connect(_session_planned)

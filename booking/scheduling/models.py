@@ -207,6 +207,8 @@ class Session(TimestampMixin, db.Model):
     # Raised on every change of time, place or mode: the iCalendar SEQUENCE of its invites.
     revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # After the session: the link to its recording (issue 9; scheduling.services.set_recording).
+    recording_url: Mapped[str | None] = mapped_column(String(500))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     course = relationship("Course")

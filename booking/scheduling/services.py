@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from booking.core.db import is_postgres
+from booking.core.db import is_postgres, utcnow
 from booking.core.errors import NotFound, ValidationError
 from booking.core.models import audit
 from booking.extensions import db
@@ -123,6 +124,34 @@ def lock_session(session_id: int) -> Session:
     session = db.session.execute(query).unique().scalar_one_or_none()
     if session is None:
         raise NotFound(_l("No such session."), code="session_not_found")
+    return session
+
+
+def valid_recording_url(url: str) -> bool:
+    return url.lower().startswith(("https://", "http://")) and len(url) <= 500 and " " not in url
+
+
+def set_recording(session_id: int, url: str | None, actor=None, now: datetime | None = None):
+    """Add (or correct, or remove with None) the recording link of an ended session. A new
+    URL is announced (`signals.recording_added`); the same URL again changes nothing."""
+    session = lock_session(session_id)
+    url = (url or "").strip() or None
+    if url is not None and not valid_recording_url(url):
+        message = _l("Enter the full link of the recording, starting with https://.")
+        raise ValidationError(message, code="invalid_url", fields={"recording_url": message})
+    if (now or utcnow()) < session.ends_at:
+        message = _l("A recording can be added only after the session has ended.")
+        raise ValidationError(message, code="not_ended", fields={"recording_url": message})
+    if session.is_cancelled:
+        raise ValidationError(_l("This session has been cancelled."), code="session_cancelled")
+    if url == session.recording_url:
+        return session
+    before = session.recording_url
+    session.recording_url = url
+    db.session.flush()
+    audit(actor, "session.recording", session, before={"url": before}, after={"url": url})
+    if url is not None:
+        signals.recording_added.send(session, url=url)
     return session
 
 

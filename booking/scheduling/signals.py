@@ -31,6 +31,11 @@ session_planned = _signals.signal("session-planned")
 id. Keyword arguments: `session`, `actor`. The receiver links the request to the session (or
 raises a DomainError, which rolls both back)."""
 
+recording_added = _signals.signal("session-recording-added")
+"""An ended session got a recording link, or a corrected one (`set_recording`), in the
+sender's transaction. Sender: the locked Session. Keyword argument: `url`. The receiver
+mails it to every confirmed place that was not mailed that URL yet."""
+
 
 @dataclass(frozen=True)
 class Plan:

@@ -286,4 +286,4 @@ def edit_session(session_id: int):
     return _save(session)
 
 
-from booking.scheduling import venue_views  # noqa: E402,F401 - routes on the same blueprint
+from booking.scheduling import recording_views, venue_views  # noqa: E402,F401 - routes on bp

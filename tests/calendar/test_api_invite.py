@@ -34,7 +34,8 @@ def test_the_participant_gets_the_request_then_the_cancel(client, make, db_sessi
     assert "invite.ics" in response.headers["Content-Disposition"]
     request = check_itip(response.get_data(as_text=True), "REQUEST")
     assert uid(request) == f"enrolment-{place.id}@talentmvs.example.nl"
-    assert "https://teams.example/j/1" in texts(request)
+    assert "https://teams.example/j/1" not in texts(request)  # issue 9: the place page
+    assert f"/cursussen/{session.course.slug}" in texts(request)
 
     atomic(services.cancel, place.id, actor=person)
     response = get_invite(client, place.id, mine)

@@ -88,8 +88,8 @@ def test_the_life_of_a_place_one_uid_rising_sequence(make, db_session):
     assert sequences == sorted(set(sequences)), sequences  # strictly rising
     assert occurrences(parsed[1]) == [(start, start + timedelta(hours=2))]
     assert occurrences(parsed[0]) != occurrences(parsed[1])
-    # The join link only while the place is an online one, never in person or cancelled.
-    assert [JOIN in texts(p) for p in parsed] == [False, False, True, False]
+    # Issue 9: the meeting URL is in no invite (online ones point at the place page).
+    assert [JOIN in texts(p) for p in parsed] == [False, False, False, False]
     assert "Stadserf 1" in texts(parsed[0]) and "Stadserf 1" not in texts(parsed[2])
     assert "Online via Teams" in texts(parsed[2]) and "Online via Teams" in texts(parsed[3])
 
@@ -131,9 +131,10 @@ def test_hybrid_each_their_own_place(make, db_session):
         assert "Stadserf 1" in text
     parsed = check_itip(ics.invite(online, "REQUEST"), "REQUEST")
     [event] = parsed.vobj_events
-    assert event.url.value == JOIN
-    assert event.location.value == f"Online via Teams: {JOIN}"
-    assert f"Join online: {JOIN}" in event.description.value
+    # Issue 9: the invite points at the place page, never at the meeting itself.
+    assert event.url.value.endswith(f"/cursussen/{session.course.slug}")
+    assert event.location.value == "Online via Teams"
+    assert JOIN not in texts(parsed) and "an hour before the start" in event.description.value
     assert "Stadserf" not in texts(parsed)
     cancelled = texts(check_itip(ics.invite(online, "CANCEL"), "CANCEL"))
     assert "teams.example" not in cancelled and "Online via Teams" in cancelled

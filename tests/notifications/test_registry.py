@@ -66,7 +66,7 @@ def test_queue_refuses_a_kind_nobody_registered(make):
 
 def test_the_enrolment_engine_registers_its_eighteen_kinds(app):
     kinds = {k.code: k for k in registry.kinds()}
-    assert set(kinds) == {k.value for k in MessageKind} and len(kinds) == 18
+    assert set(kinds) == {k.value for k in MessageKind} and len(kinds) == 19
     assert {k.family for k in kinds.values()} == {"enrolment"}
     assert kinds["offer"].template == "enrolment/messages/offer"
     with force_locale("en"):  # labels are lazy: in the reader's language

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from booking.core.db import atomic
 from booking.enrolment import services
-from booking.enrolment.messages import MessageKind
+from booking.enrolment.messages import MessageKind, context
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
 from booking.notifications.render import render, render_many
@@ -21,10 +21,8 @@ from booking.scheduling.models import Session
 from config import ROOT
 from tests.enrolment.helpers import enrol
 from tests.notifications.test_render_world import (
-    JOIN_KINDS,
     JOIN_URL,
     build_world,
-    join_link_expected,
 )
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -100,39 +98,39 @@ def test_dates_are_in_the_readers_language(world):
 # -- the join link ------------------------------------------------------------------------------
 
 
-def test_join_link_only_to_confirmed_online_places(world):
-    """Every message of every kind: the link is in the text, HTML and invite exactly when the
-    recipient's own place is confirmed online and the kind is about having that place."""
-    carried, withheld = set(), set()
+def test_the_meeting_url_is_in_no_message_and_no_invite(world):
+    """Issue 9: mails and invites never carry the meeting's own URL (only /deelnemen links),
+    and outside the hour before the start no message carries a join link at all."""
     for message in world.messages():
         rendered = render(message)
         everything = rendered.text + rendered.html + (rendered.ics or "")
-        expected = join_link_expected(message)
-        assert (JOIN_URL in rendered.text) is expected, (message.kind, message.email)
-        assert (JOIN_URL in rendered.html) is expected, (message.kind, message.email)
-        if not expected:
-            assert JOIN_URL not in everything, (message.kind, message.email)
-        (carried if expected else withheld).add(message.kind)
-    assert carried == JOIN_KINDS  # each allowed kind shown with the link at least once...
-    assert withheld == {k.value for k in MessageKind}  # ...and every kind without it
+        assert JOIN_URL not in everything, (message.kind, message.email)
+        assert "/deelnemen/" not in everything, (message.kind, message.email)
 
 
-def test_join_link_cases_by_name(world):
-    def link(kind, who):
-        return JOIN_URL in render(world.message(kind, who)).text
+def reminder_clock(monkeypatch, message, before):
+    session = db.session.get(Session, message.session_id)
+    monkeypatch.setattr(context, "utcnow", lambda: session.starts_at - before)
 
-    assert link("promoted", "cor")  # promoted from the online waitlist
-    assert link("approved", "gijs") and not link("approval_pending", "gijs")
-    assert link("mode_changed", "kees") and link("reminder", "kees")
-    assert not link("reminder", "lies")  # in person
-    assert not link("promoted", "vera") and not link("approved", "jan")  # in person
-    assert not link("approved", "wim") and not link("mode_changed", "wim")  # moved to in person
-    assert not link("session_changed", "quinn")  # waiting for an online place
-    assert not link("offer", "eva") and not link("waitlisted", "eva")
-    assert not link("enrolment_confirmed", "dina")  # cancelled since
-    assert not link("enrolment_confirmed", "nina")  # the session was cancelled since
-    assert not link("session_cancelled", "nina")
-    assert not any(JOIN_URL in render(m).text for m in world.messages("approval_requested"))
+
+def test_join_link_only_in_the_reminder_within_the_hour(world, monkeypatch):
+    kees = world.message("reminder", "kees")  # a confirmed online place
+    early = in_language(kees, "en")
+    assert "/deelnemen/" not in early.text
+    assert "The join link appears on your place page an hour before the start." in early.text
+    reminder_clock(monkeypatch, kees, timedelta(minutes=30))
+    inside = render(kees)
+    assert "/deelnemen/" in inside.text and "/deelnemen/" in inside.html
+    assert JOIN_URL not in inside.text + inside.html + (inside.ics or "")
+    assert "/deelnemen/" not in (inside.ics or "")
+    lies = world.message("reminder", "lies")  # in person
+    reminder_clock(monkeypatch, lies, timedelta(minutes=30))
+    assert "/deelnemen/" not in render(lies).text
+    # Never in the confirmation (or any other kind), even within the hour.
+    for kind, who in (("promoted", "cor"), ("approved", "gijs"), ("mode_changed", "kees")):
+        message = world.message(kind, who)
+        reminder_clock(monkeypatch, message, timedelta(minutes=30))
+        assert "/deelnemen/" not in render(message).text, (kind, who)
 
 
 # -- what each kind says ------------------------------------------------------------------------

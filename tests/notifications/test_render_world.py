@@ -177,6 +177,15 @@ def build_world(make) -> World:
     for key in ("kees", "lies"):  # the worker queues reminders; here the test does
         enrolment = _enrolment(changes, world.people[key])
         queue(world.people[key], MessageKind.REMINDER, session=changes, enrolment=enrolment)
+    # The recording mail (issue 9), as organiser.mail_recording queues it after the session.
+    enrolment = _enrolment(changes, world.people["lies"])
+    queue(
+        world.people["lies"],
+        MessageKind.RECORDING,
+        session=changes,
+        enrolment=enrolment,
+        recording_url="https://video.example/opname",
+    )
     db.session.commit()
 
     # A session cancelled with a reason, with an online and an in-person place.

@@ -25,10 +25,12 @@ from booking.api.schemas import (
     Reason,
     ReasonIn,
 )
+from booking.core.db import utcnow
 from booking.core.errors import NotFound, PermissionDenied
 from booking.core.timez import iso_local
 from booking.enrolment import places
-from booking.enrolment.common import CancelOutcome, may_read, online_available
+from booking.enrolment.common import CancelOutcome, may_join, may_read, online_available
+from booking.enrolment.join_links import join_link
 from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.scheduling.models import SeatMode, Session
@@ -130,6 +132,11 @@ class EnrolmentOut(Output):
         description="Waiting for an in-person place while online places are free; "
         "`accept_online: true` in the enrolment request takes such a place and keeps waiting."
     )
+    join_url: str | None = Field(
+        default=None,
+        description="The place's join link (/deelnemen/<token>), only for a confirmed online "
+        "place from an hour before the start until the end; else null.",
+    )
     offer_expires_at: LocalTime | None
     approval_expires_at: LocalTime | None
     confirmed_at: LocalTime | None
@@ -229,6 +236,7 @@ def enrolment_out(
         waitlist_position=position,
         waiting_for=enrolment.waiting_for,
         online_available=online_available(enrolment),
+        join_url=join_link(enrolment) if may_join(enrolment, utcnow()) else None,
         offer_expires_at=iso_local(enrolment.offer_expires_at),
         approval_expires_at=iso_local(enrolment.approval_expires_at),
         confirmed_at=iso_local(enrolment.confirmed_at),

@@ -89,6 +89,12 @@ class SessionPatch(Input):
     promotion: Promotion = None  # type: ignore[assignment]
     event_id: Id | None = None
     notes: Text = None  # type: ignore[assignment]
+    recording_url: Text | None = Field(
+        None,
+        max_length=500,
+        description="After the session has ended: the recording's http(s) link, mailed once "
+        "to every confirmed place (a corrected link is mailed again); null removes it.",
+    )
 
     @field_validator(
         "course_id",
@@ -206,6 +212,7 @@ class SessionOut(Output):
     revision: int = Field(description="Raised on every change of time, place or mode.")
     cancelled_at: LocalTime | None
     notes: str | None = Field(description="Only for organisers and administrators.")
+    recording_url: str | None = None
 
 
 class SessionList(Page):
@@ -231,6 +238,7 @@ def session_out(session: Session, user, waitlist: dict[str, int] | None = None) 
             id=session.course.id, slug=session.course.slug, title=session.course.title
         ),
         event_id=session.event_id,
+        recording_url=session.recording_url,
         mode=session.mode,
         status=session.status,
         visibility=session.visibility,

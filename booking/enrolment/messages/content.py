@@ -109,6 +109,7 @@ def kind_values(message: OutboxMessage, batch: Batch) -> dict:
         "canceller_role": None,
         "decider": None,
         "starts": local_datetime(session.starts_at) if session is not None else None,
+        "recording_url": text_value(data.get("recording_url")),
     }
     if enrolment is not None and enrolment.user_id == message.user_id:
         values["canceller"], values["canceller_role"] = _canceller(message, batch, enrolment)

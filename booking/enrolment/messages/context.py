@@ -15,8 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from booking.accounts.models import User
+from booking.core.db import utcnow
+from booking.enrolment.common import JoinState, join_state
+from booking.enrolment.join_links import join_link
 from booking.enrolment.messages.kinds import JOIN_LINK_KINDS, MessageKind
-from booking.enrolment.models import Enrolment, EnrolmentStatus, InCompanyRequest
+from booking.enrolment.models import Enrolment, InCompanyRequest
 from booking.extensions import db
 from booking.notifications.formatting import SHORT_DATE_FORMAT, local_date, meeting_line
 from booking.notifications.models import OutboxMessage
@@ -107,7 +110,8 @@ class Place:
     directions: str | None = None
     online: bool = False
     provider: str | None = None
-    join_url: str | None = None  # only ever set for a confirmed online place
+    join_url: str | None = None  # only ever set for a confirmed online place, in its window
+    join_later: bool = False  # a confirmed online place whose window has not opened yet
 
 
 @dataclass
@@ -119,23 +123,17 @@ class Facts:
     session_cancelled: bool = False
 
 
-def _safe_url(url: str | None) -> str | None:
-    if url and url.strip().lower().startswith(("https://", "http://")):
-        return url.strip()
-    return None
-
-
-def shows_join_link(message: OutboxMessage, session: Session, enrolment: Enrolment | None) -> bool:
+def join_link_state(message: OutboxMessage, session: Session, enrolment: Enrolment | None) -> str:
     """The join link goes only to the person whose own place is confirmed online, in the
-    messages about having (or keeping) that place, while the session still takes place."""
-    return (
-        message.kind in JOIN_LINK_KINDS
-        and enrolment is not None
-        and enrolment.user_id == message.user_id
-        and enrolment.status == EnrolmentStatus.CONFIRMED
-        and enrolment.mode == SeatMode.ONLINE
-        and session.status == SessionStatus.SCHEDULED
-    )
+    reminder (never the confirmation: issue 9), and only when the message is rendered inside
+    the window of `enrolment.common.join_state` (the worker renders at send time)."""
+    if (
+        message.kind not in JOIN_LINK_KINDS
+        or enrolment is None
+        or enrolment.user_id != message.user_id
+    ):
+        return JoinState.NOT_YOURS
+    return join_state(enrolment, utcnow())
 
 
 def place_of(message: OutboxMessage, session: Session, enrolment: Enrolment | None) -> Place:
@@ -151,8 +149,10 @@ def place_of(message: OutboxMessage, session: Session, enrolment: Enrolment | No
     if SeatMode.ONLINE in modes and session.online_venue is not None:
         place.online = True
         place.provider = session.online_venue.provider or None
-        if shows_join_link(message, session, enrolment):
-            place.join_url = _safe_url(session.online_venue.join_url)
+        state = join_link_state(message, session, enrolment)
+        if state == JoinState.OPEN:
+            place.join_url = join_link(enrolment)
+        place.join_later = state == JoinState.TOO_EARLY
     return place
 
 

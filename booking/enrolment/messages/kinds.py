@@ -34,22 +34,15 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"
     TEAM_BOOKING_SUMMARY = "team_booking_summary"  # to the team leader
     IN_COMPANY_REQUESTED = "in_company_requested"  # to the organisers
+    RECORDING = "recording"  # the recording of an ended session (issue 9)
 
 
 K = MessageKind
 
-# The only messages that may carry the online join link, and then only to the person whose
-# own place is confirmed online at the time of sending (issue 4).
-JOIN_LINK_KINDS = frozenset(
-    {
-        K.ENROLMENT_CONFIRMED,
-        K.PROMOTED,
-        K.APPROVED,
-        K.REMINDER,
-        K.MODE_CHANGED,
-        K.SESSION_CHANGED,
-    }
-)
+# The only message that may carry the online join link (the /deelnemen link, never the
+# meeting's own URL), and then only to the person whose own place is confirmed online, when it
+# is sent within the hour before the start (issue 9; enrolment.common.join_state).
+JOIN_LINK_KINDS = frozenset({K.REMINDER})
 
 SUBJECTS = {
     K.ENROLMENT_CONFIRMED: _l("Your place is confirmed: %(course)s, %(date)s"),
@@ -70,6 +63,7 @@ SUBJECTS = {
     K.REMINDER: _l("Reminder: %(course)s, %(date)s"),
     K.TEAM_BOOKING_SUMMARY: _l("Team booking: %(course)s, %(date)s"),
     K.IN_COMPANY_REQUESTED: _l("In-company request from %(team)s (%(organisation)s)"),
+    K.RECORDING: _l("Recording: %(course)s, %(date)s"),
 }
 
 # How the organisers' failed-messages page names each kind.
@@ -92,6 +86,7 @@ LABELS = {
     K.REMINDER: _l("Reminder"),
     K.TEAM_BOOKING_SUMMARY: _l("Team booking summary"),
     K.IN_COMPANY_REQUESTED: _l("In-company request (to the organisers)"),
+    K.RECORDING: _l("Recording of a session"),
 }
 
 KINDS = tuple(

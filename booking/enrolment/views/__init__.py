@@ -28,6 +28,7 @@ from booking.enrolment.views.pages import (
     cancel_state,
     enrolment_label,
     enrolment_window,
+    join_link_on_page,
     team_data,
     team_page,
 )
@@ -35,7 +36,7 @@ from booking.scheduling.labels import SEAT_MODES
 
 bp = Blueprint("enrolment", __name__)
 S = EnrolmentStatus
-for helper in (enrolment_label, cancel_state, enrolment_window):
+for helper in (enrolment_label, cancel_state, enrolment_window, join_link_on_page):
     bp.add_app_template_global(helper)
 
 
@@ -332,4 +333,4 @@ def request_in_company():
     return team_page(leader, request_form=form, request_problems=problems, status=422)
 
 
-from booking.enrolment.views import offer_page  # noqa: E402,F401 - registers its routes on bp
+from booking.enrolment.views import join_page, offer_page  # noqa: E402,F401 - registers its routes on bp

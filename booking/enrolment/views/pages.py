@@ -18,8 +18,9 @@ from booking.accounts.models import User
 from booking.core.db import utcnow
 from booking.core.labels import label
 from booking.enrolment import queries
-from booking.enrolment.common import leads, may_act_for
+from booking.enrolment.common import JoinState, join_opens_at, join_state, leads, may_act_for
 from booking.enrolment.forms import booking_form_for, request_form_for
+from booking.enrolment.join_links import join_link
 from booking.enrolment.labels import REQUEST_LABELS, STATUS_LABELS
 from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
@@ -57,6 +58,14 @@ def cancel_state(enrolment: Enrolment, session: Session, person: User, actor: Us
     if actor.is_organiser or leads(actor, person):
         return "late"
     return "blocked"
+
+
+def join_link_on_page(enrolment: Enrolment, now) -> dict:
+    """What the place page shows about the join link (the rule: `common.join_state`):
+    the /deelnemen link in the window, when it opens before it, nothing otherwise."""
+    state = join_state(enrolment, now)
+    link = join_link(enrolment) if state == JoinState.OPEN else None
+    return {"state": state, "url": link, "opens_at": join_opens_at(enrolment.session)}
 
 
 def enrolment_window(session: Session, now) -> str | None:
