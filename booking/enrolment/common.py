@@ -94,8 +94,9 @@ def join_state(enrolment: Enrolment, now: datetime) -> str:
     return JoinState.OPEN if online is not None and online.join_url else JoinState.NOT_YOURS
 
 
-def may_join(enrolment: Enrolment, now: datetime) -> bool:
-    return join_state(enrolment, now) == JoinState.OPEN
+def may_join(enrolment: Enrolment, now: datetime, reader_id: int | None) -> bool:
+    """Only the person themselves is given their link: opening it says they joined."""
+    return reader_id == enrolment.user_id and join_state(enrolment, now) == JoinState.OPEN
 
 
 def online_available(enrolment: Enrolment) -> bool:

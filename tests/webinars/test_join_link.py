@@ -106,6 +106,17 @@ def test_api_join_url_null_until_the_hour_before(client, make, webinar, clock):
     assert client.get(path, headers=headers).get_json()["join_url"] is None
 
 
+def test_api_join_url_is_only_the_participants_own(client, make, webinar, clock):
+    """Opening the link says the person joined, so an organiser reading the place (or a team
+    leader, HR) never gets it."""
+    person = make.user()
+    place = enrol(webinar, person, mode="online").enrolment
+    organiser = make.user(role="organiser")
+    clock(webinar.starts_at - timedelta(minutes=30))
+    body = client.get(f"/api/v1/enrolments/{place.id}", headers=bearer(organiser)).get_json()
+    assert body["status"] == "confirmed" and body["join_url"] is None
+
+
 def test_place_page_shows_the_link_in_the_window_only(client, make, webinar, clock):
     person = make.user(language="en")
     place = enrol(webinar, person, mode="online").enrolment

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from pydantic import Field, StrictBool
 from sqlalchemy import select
@@ -134,8 +135,9 @@ class EnrolmentOut(Output):
     )
     join_url: str | None = Field(
         default=None,
-        description="The place's join link (/deelnemen/<token>), only for a confirmed online "
-        "place from an hour before the start until the end; else null.",
+        description="The place's join link (/deelnemen/<token>), only for the participant "
+        "themselves, for a confirmed online place from an hour before the start until the "
+        "end; else null (also for a team leader, HR or an organiser reading the place).",
     )
     offer_expires_at: LocalTime | None
     approval_expires_at: LocalTime | None
@@ -216,6 +218,11 @@ def session_summary(session: Session) -> SessionSummary:
     )
 
 
+def _caller_id() -> int | None:
+    caller = g.get("api_user")
+    return caller.id if caller is not None else None
+
+
 def enrolment_out(
     enrolment: Enrolment,
     position: int | None,
@@ -236,7 +243,7 @@ def enrolment_out(
         waitlist_position=position,
         waiting_for=enrolment.waiting_for,
         online_available=online_available(enrolment),
-        join_url=join_link(enrolment) if may_join(enrolment, utcnow()) else None,
+        join_url=join_link(enrolment) if may_join(enrolment, utcnow(), _caller_id()) else None,
         offer_expires_at=iso_local(enrolment.offer_expires_at),
         approval_expires_at=iso_local(enrolment.approval_expires_at),
         confirmed_at=iso_local(enrolment.confirmed_at),
