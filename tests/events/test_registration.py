@@ -146,3 +146,51 @@ def test_cancel_cancels_every_choice_and_frees_the_overall_place(make, festival)
     assert set(_statuses(first).values()) == {"cancelled"}
     assert db.session.get(Event, event_id).registered == 0
     assert _register(ann, event_id, [a2]) != first  # a new registration after cancelling
+
+
+# -- the programme page -------------------------------------------------------------------------
+
+
+def test_programme_page_registers_one_choice_per_slot(client, make, festival):
+    event_id, (a1, b1, a2, _b2), _ = festival
+    slug = db.session.get(Event, event_id).slug
+    holder = make.user("participant")
+    _register(holder, event_id, [a1])
+    ann = make.user("participant")
+    db.session.commit()
+    make.login(client, ann)
+    page = client.get(f"/evenementen/{slug}")
+    assert page.status_code == 200
+    assert b'name="slot-1"' in page.data and b'name="slot-2"' in page.data
+    answer = client.post(
+        f"/evenementen/{slug}/aanmelding", data={"slot-1": str(a1), "slot-2": str(a2)}
+    )
+    assert answer.status_code == 303
+    page = client.get(f"/evenementen/{slug}").get_data(as_text=True)
+    assert 'data-status="waitlisted"' in page and 'data-status="confirmed"' in page
+    client.post(f"/evenementen/{slug}/aanmelding", data={"slot-1": str(b1), "slot-2": ""})
+    registration = services.EventRegistration
+    mine = db.session.scalars(db.select(registration).where(registration.user_id == ann.id)).one()
+    db.session.refresh(mine)
+    assert [c.session_id for c in mine.choices] == [b1]
+
+
+def test_programme_page_statements_do_not_grow_with_registrations(
+    client, make, festival, count_queries
+):
+    event_id, (a1, b1, a2, b2), _ = festival
+    slug = db.session.get(Event, event_id).slug
+    reader = make.user("participant")
+    _register(reader, event_id, [a1, a2])
+    db.session.commit()
+    make.login(client, reader)
+
+    def statements() -> int:
+        count_queries.reset()
+        assert client.get(f"/evenementen/{slug}").status_code == 200
+        return len(count_queries)
+
+    few = statements()
+    for _ in range(2):  # up to the festival's capacity of 3
+        _register(make.user("participant"), event_id, [b1, b2])
+    assert statements() == few
