@@ -13,7 +13,7 @@ from booking.enrolment.models import Enrolment
 from booking.events import services
 from booking.events.models import RegistrationStatus
 from booking.extensions import db
-from booking.scheduling.models import Event
+from booking.scheduling.models import Event, Session
 from tests.events.fixtures import make_festival
 
 
@@ -194,3 +194,14 @@ def test_programme_page_statements_do_not_grow_with_registrations(
     for _ in range(2):  # up to the festival's capacity of 3
         _register(make.user("participant"), event_id, [b1, b2])
     assert statements() == few
+
+
+def test_festival_workshops_are_not_listed_as_courses(client, make, festival):
+    _event_id, items, _ = festival
+    standalone = make.course("Losse cursus")
+    make.session(standalone)
+    db.session.commit()
+    titles = [c["title"] for c in client.get("/api/v1/courses").get_json()["items"]]
+    workshop_titles = {db.session.get(Session, s).course.title for s in items}
+    assert "Losse cursus" in titles
+    assert not workshop_titles & set(titles)
