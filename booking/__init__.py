@@ -84,6 +84,7 @@ def _register_features(app: Flask) -> None:
     from booking.enrolment.cli import register as register_enrolment_cli
     from booking.enrolment.manage_views import bp as enrolment_manage_bp
     from booking.enrolment.views import bp as enrolment_bp
+    from booking.events.views import bp as events_bp
     from booking.extensions import csrf
     from booking.notifications.cli import register as register_notifications_cli
     from booking.notifications.views import bp as notifications_bp
@@ -99,6 +100,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(events_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py

@@ -8,6 +8,7 @@ from booking.enrolment.models import (  # noqa: F401
     Enrolment,
     InCompanyRequest,
 )
+from booking.events.models import EventChoice, EventRegistration  # noqa: F401
 from booking.notifications.models import OutboxMessage  # noqa: F401
 from booking.scheduling.models import (  # noqa: F401
     Event,

@@ -15,6 +15,7 @@ from booking.api import (  # noqa: E402, F401
     courses,
     enrolments,
     errors,
+    events,
     openapi,
     reservations,
     rosters,

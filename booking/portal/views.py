@@ -12,6 +12,7 @@ from booking.catalogue import queries as catalogue
 from booking.catalogue.models import CourseFormat
 from booking.core.db import utcnow
 from booking.enrolment.views.pages import course_context, dashboard_context
+from booking.events import queries as event_queries
 from booking.scheduling import queries as sessions
 from booking.scheduling.listing import search_courses
 
@@ -65,13 +66,26 @@ def events():
 
 @bp.get("/evenementen/<slug>")
 def event(slug: str):
-    event, programme = sessions.event_programme(slug, current_user)
+    """The timetable (slots as rows, parallel items side by side), free places per item, and
+    for a logged-in reader the registration form with their choices and their status."""
+    event = event_queries.event_by_slug(slug)
     if event is None:
         abort(404)
-    slots: dict = {}
-    for session in programme:
-        slots.setdefault((session.starts_at, session.ends_at), []).append(session)
-    return render_template("portal/event.html", event=event, slots=slots)
+    programme = event_queries.programme(event, current_user)
+    registration = positions = None
+    if current_user.is_authenticated:
+        registration = event_queries.active_registration(event.id, current_user.id)
+        positions = event_queries.queue_positions(registration) if registration else {}
+    chosen = {c.session_id: c.enrolment for c in registration.choices} if registration else {}
+    return render_template(
+        "portal/event.html",
+        event=event,
+        programme=programme,
+        registration=registration,
+        chosen=chosen,
+        positions=positions or {},
+        now=utcnow(),
+    )
 
 
 @bp.get("/mijn")

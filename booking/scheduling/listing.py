@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from booking.catalogue.models import Course
@@ -65,13 +65,23 @@ def search_courses(
             func.coalesce(func.sum(seat_totals.c.free), 0).label("free"),
         )
         .join(seat_totals, seat_totals.c.session_id == Session.id)
-        .where(Session.status == SessionStatus.SCHEDULED, Session.starts_at > now, visible_to(user))
+        .where(
+            Session.status == SessionStatus.SCHEDULED,
+            Session.starts_at > now,
+            Session.event_id.is_(None),  # an event's items are listed with their event
+            visible_to(user),
+        )
         .group_by(Session.course_id)
         .subquery()
     )
     query = select(Course, upcoming.c.next_start, upcoming.c.upcoming, upcoming.c.free).outerjoin(
         upcoming, upcoming.c.course_id == Course.id
     )
+    # A festival workshop (a course whose sessions all belong to events) is part of its event,
+    # not a course of its own in the catalogue.
+    in_event = exists().where(Session.course_id == Course.id, Session.event_id.is_not(None))
+    standalone = exists().where(Session.course_id == Course.id, Session.event_id.is_(None))
+    query = query.where(or_(~in_event, standalone))
     query = matching(
         query,
         q=q,

@@ -128,13 +128,30 @@ class Event(TimestampMixin, db.Model):
     """A festival or symposium: a programme of parallel sessions in time slots."""
 
     __tablename__ = "events"
-    __table_args__ = (choice_check("kind", EventKind),)
+    __table_args__ = (
+        choice_check("kind", EventKind),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        # The overall capacity (invariant 8): the counter of active registrations, kept by
+        # booking.events.services under the event's row lock, never passes the capacity.
+        CheckConstraint(
+            "registered >= 0 AND (capacity IS NULL OR registered <= capacity)",
+            name="registered_within_capacity",
+        ),
+        CheckConstraint(
+            "ends_at IS NULL OR starts_at IS NULL OR ends_at >= starts_at", name="ends_after_start"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registered: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
     sessions: Mapped[list[Session]] = relationship(
         back_populates="event", order_by="Session.starts_at"

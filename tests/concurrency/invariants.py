@@ -244,3 +244,64 @@ def statuses(session_id: int) -> dict[int, tuple[str, str]]:
             sid=session_id,
         )
     return {r["user_id"]: (r["status"], r["mode"]) for r in rows}
+
+
+# -- events -------------------------------------------------------------------------------------
+
+
+def event_problems(event_id: int) -> list[str]:
+    """Invariant 8 (overall capacity) and the registration's own rules, as committed: the
+    counter equals the active registrations and stays within the capacity; one active
+    registration per person; at most one choice per slot; every choice of an active
+    registration is the person's enrolment in a session of the event."""
+    problems = []
+    with db.engine.connect() as connection:
+        event = _rows(
+            connection, "SELECT capacity, registered FROM events WHERE id = :e", e=event_id
+        )[0]
+        active = _rows(
+            connection,
+            "SELECT count(*) AS n FROM event_registrations WHERE event_id = :e "
+            "AND status = 'active'",
+            e=event_id,
+        )[0]["n"]
+        if event["registered"] != active:
+            problems.append(f"counter {event['registered']} != {active} active registrations")
+        if event["capacity"] is not None and active > event["capacity"]:
+            problems.append(f"{active} registrations over the capacity {event['capacity']}")
+        doubles = _rows(
+            connection,
+            "SELECT user_id FROM event_registrations WHERE event_id = :e AND status = 'active' "
+            "GROUP BY user_id HAVING count(*) > 1",
+            e=event_id,
+        )
+        problems += [f"user {r['user_id']} has two active registrations" for r in doubles]
+        per_slot = _rows(
+            connection,
+            "SELECT r.id, s.starts_at FROM event_choices c "
+            "JOIN event_registrations r ON r.id = c.registration_id "
+            "JOIN sessions s ON s.id = c.session_id "
+            "JOIN enrolments en ON en.id = c.enrolment_id "
+            "WHERE r.event_id = :e AND r.status = 'active' AND en.status IN "
+            "('pending_approval', 'confirmed', 'waitlisted', 'offered') "
+            "GROUP BY r.id, s.starts_at, s.ends_at HAVING count(*) > 1",
+            e=event_id,
+        )
+        problems += [f"registration {r['id']} has two choices in one slot" for r in per_slot]
+        foreign = _rows(
+            connection,
+            "SELECT c.id FROM event_choices c JOIN event_registrations r "
+            "ON r.id = c.registration_id JOIN enrolments en ON en.id = c.enrolment_id "
+            "JOIN sessions s ON s.id = c.session_id WHERE r.event_id = :e AND "
+            "(en.user_id <> r.user_id OR en.session_id <> c.session_id "
+            "OR s.event_id IS DISTINCT FROM r.event_id)",
+            e=event_id,
+        )
+        problems += [f"choice {r['id']} is not the person's place in the event" for r in foreign]
+    return problems
+
+
+def assert_event_invariants(event_id: int, *session_ids: int) -> None:
+    problems = [f"event {event_id}: {p}" for p in event_problems(event_id)]
+    problems += [f"session {s}: {p}" for s in session_ids for p in invariant_problems(s)]
+    assert not problems, "invariants broken:\n" + "\n".join(problems)
