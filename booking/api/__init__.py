@@ -3,7 +3,7 @@
 Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), `errors`,
 `schemas` (shared field types, envelopes), one module per resource with its shapes
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
-`reservations`, `rosters`), `openapi` (the document).
+`reservations`, `rosters`, `taxonomy` for the catalogue's lists), `openapi` (the document).
 """
 
 from flask import Blueprint
@@ -20,6 +20,7 @@ from booking.api import (  # noqa: E402, F401
     reservations,
     rosters,
     sessions,
+    taxonomy,
     team_bookings,
     venues,
 )

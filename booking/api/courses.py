@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from flask import url_for
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, model_validator
 
 from booking.api import bp
 from booking.api.registry import api, reply
@@ -21,7 +21,7 @@ from booking.api.schemas import (
     Text,
 )
 from booking.catalogue.models import Course, CourseFormat
-from booking.catalogue.services import CourseData, create_course
+from booking.catalogue.services import CourseData, create_course, update_course
 from booking.core.db import atomic
 from booking.core.errors import NotFound
 from booking.core.timez import iso_local
@@ -44,11 +44,44 @@ class CourseIn(Input):
     target_groups: list[Key] = Field(
         default_factory=list, max_length=50, description="Target group slugs (or names)."
     )
+    funding_programmes: list[Key] = Field(
+        default_factory=list, max_length=50, description="Funding programme slugs (or names)."
+    )
     speaker: Text | None = None
     price_cents: Int32 | None = Field(None, description="Price in euro cents; null when free.")
     requires_approval: StrictBool = False
     certified: StrictBool = False
     published: StrictBool = True
+    in_company_only: StrictBool = Field(
+        False,
+        description="Given only as closed sessions for a team or organisation, on request.",
+    )
+
+
+class CoursePatch(Input):
+    """Only the fields given change."""
+
+    title: Text | None = None
+    description: Text | None = None
+    category: Key | None = None
+    format: CourseFormat | None = None
+    summary: Text | None = None
+    target_groups: list[Key] | None = Field(None, max_length=50)
+    funding_programmes: list[Key] | None = Field(None, max_length=50)
+    speaker: Text | None = None
+    price_cents: Int32 | None = None
+    requires_approval: StrictBool | None = None
+    certified: StrictBool | None = None
+    published: StrictBool | None = None
+    in_company_only: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _not_null(self):
+        nullable = {"speaker", "price_cents"}
+        for name in self.model_fields_set - nullable:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} may not be null")
+        return self
 
 
 class CourseQuery(PageQuery):
@@ -83,11 +116,13 @@ class CourseOut(Output):
     format: str
     category: LabelOut
     target_groups: list[LabelOut]
+    funding_programmes: list[LabelOut]
     speaker: str | None
     price_cents: int | None
     requires_approval: bool
     certified: bool
     published: bool
+    in_company_only: bool = Field(description="Only on request, as a closed session.")
 
 
 class CourseListItem(CourseOut):
@@ -123,11 +158,13 @@ def _course_fields(course: Course) -> dict:
         "format": course.format,
         "category": _label(course.category),
         "target_groups": [_label(g) for g in course.target_groups],
+        "funding_programmes": [_label(p) for p in course.funding_programmes],
         "speaker": course.speaker,
         "price_cents": course.price_cents,
         "requires_approval": course.requires_approval,
         "certified": course.certified,
         "published": course.published,
+        "in_company_only": course.in_company_only,
     }
 
 
@@ -234,3 +271,45 @@ def add_course(user, body: CourseIn):
     return reply(
         course_detail(course, user), 201, location=url_for("api.get_course", course_id=course.id)
     )
+
+
+def _current(course: Course) -> dict:
+    return {
+        "title": course.title,
+        "description": course.description,
+        "category": course.category.slug,
+        "format": course.format,
+        "summary": course.summary,
+        "target_groups": [g.slug for g in course.target_groups],
+        "funding_programmes": [p.slug for p in course.funding_programmes],
+        "speaker": course.speaker,
+        "price_cents": course.price_cents,
+        "requires_approval": course.requires_approval,
+        "certified": course.certified,
+        "published": course.published,
+        "in_company_only": course.in_company_only,
+    }
+
+
+@api(
+    bp,
+    "/courses/<int:course_id>",
+    "PATCH",
+    summary="Change a course",
+    tag="courses",
+    body=CoursePatch,
+    response=CourseDetail,
+    organiser=True,
+)
+def change_course(user, course_id: int, body: CoursePatch):
+    """Only the fields given change; the slug stays. The same checks as adding one."""
+
+    def work() -> None:
+        course = db.session.get(Course, course_id)
+        if course is None:
+            raise NotFound("No such course.")
+        data = _current(course) | body.model_dump(exclude_unset=True)
+        update_course(course, CourseData(**data), actor=user)
+
+    atomic(work)
+    return reply(course_detail(db.session.get(Course, course_id), user))

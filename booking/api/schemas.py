@@ -123,6 +123,28 @@ QueryTo = Annotated[
     BeforeValidator(lambda v: _parse_query_moment(v, end_of_day=True)),
     WithJsonSchema(_QUERY_MOMENT_SCHEMA),
 ]
+
+
+def _parse_day(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError("Give a date as YYYY-MM-DD.")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("Give a date as YYYY-MM-DD.")
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"Give a year between {MIN_YEAR} and {MAX_YEAR}.")
+    return day
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_parse_day),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
 QueryText = Annotated[str, AfterValidator(_plain_text), Field(max_length=200)]
 QueryId = Annotated[int, Field(ge=1, le=MAX_INT)]
 

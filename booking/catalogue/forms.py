@@ -10,7 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -66,6 +68,7 @@ class CourseForm(FlaskForm):
     format = SelectField(_l("Format"), validators=[DataRequired()])
     category = SelectField(_l("Category"), validators=[DataRequired(_l("Choose a category."))])
     target_groups = MultiCheckboxField(_l("Target groups"), validators=[Optional()])
+    funding_programmes = MultiCheckboxField(_l("Funding programmes"), validators=[Optional()])
     speaker = StringField(_l("Guest speaker or trainer"), validators=[Optional(), Length(max=200)])
     price = PriceField(
         _l("Price per participant (euro)"),
@@ -74,11 +77,46 @@ class CourseForm(FlaskForm):
     requires_approval = BooleanField(_l("Needs the team leader's approval"))
     certified = BooleanField(_l("Leads to a certificate"))
     published = BooleanField(_l("Shown in the catalogue"), default=True)
+    in_company_only = BooleanField(
+        _l("Only in company, on request (no open sessions; team leaders ask for it)")
+    )
 
-    def __init__(self, *args, categories=(), target_groups=(), locale="nl", **kwargs):
+    def __init__(
+        self, *args, categories=(), target_groups=(), funding_programmes=(), locale="nl", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.format.choices = options(FORMATS.items())
         self.category.choices = options(
             [("", _l("Choose…")), *((c.slug, c.label(locale)) for c in categories)]
         )
         self.target_groups.choices = options((g.slug, g.label(locale)) for g in target_groups)
+        self.funding_programmes.choices = options(
+            (p.slug, p.label(locale)) for p in funding_programmes
+        )
+
+
+class ListedForm(FlaskForm):
+    """A category or target group: a name in both languages."""
+
+    name = StringField(
+        _l("Name (Dutch)"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)]
+    )
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=120)])
+
+
+class ProgrammeForm(ListedForm):
+    """A funding programme: who pays, how many people it means to reach, and when."""
+
+    description = TextAreaField(
+        _l("Description (Dutch)"), validators=[Optional(), Length(max=5000)]
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), validators=[Optional(), Length(max=5000)]
+    )
+    target_participants = IntegerField(
+        _l("Target number of people"),
+        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+        render_kw={"inputmode": "numeric"},
+    )
+    starts_on = DateField(_l("First day"), validators=[Optional()])
+    ends_on = DateField(_l("Last day"), validators=[Optional()])

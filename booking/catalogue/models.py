@@ -1,13 +1,17 @@
-"""What can be followed: courses with their category, target groups and format."""
+"""What can be followed: courses with their category, target groups, funding programmes and
+format. Categories, target groups and funding programmes are the centre's own lists: ordered,
+named in Dutch and English, and retired rather than deleted once a course uses them."""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Integer,
     String,
@@ -16,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from booking.accounts.models import EducationLevel
 from booking.core.models import TimestampMixin, choice_check
 from booking.extensions import db
 
@@ -27,29 +32,66 @@ class CourseFormat(StrEnum):
     FESTIVAL_SESSION = "festival_session"
 
 
-class Category(db.Model):
-    __tablename__ = "categories"
+class ListedName:
+    """What categories, target groups and funding programmes share: a slug, a name in both
+    languages, a place in the order, and retirement (kept for the courses that use them, no
+    longer offered for new ones)."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(String(120), nullable=False)
     name_en: Mapped[str] = mapped_column(String(120), nullable=False)
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     def label(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name
 
 
-class TargetGroup(db.Model):
+class Category(ListedName, db.Model):
+    __tablename__ = "categories"
+
+
+class TargetGroup(ListedName, db.Model):
+    """A group a course is meant for; the education levels mbo, hbo and wo are groups too
+    (present after `db upgrade`), linked to the level people have in their profile."""
+
     __tablename__ = "target_groups"
+    __table_args__ = (
+        CheckConstraint(
+            "education_level IS NULL OR education_level IN ("
+            + ", ".join(f"'{level.value}'" for level in EducationLevel)
+            + ")",
+            name="education_level_valid",
+        ),
+    )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
-    name: Mapped[str] = mapped_column(String(120), nullable=False)
-    name_en: Mapped[str] = mapped_column(String(120), nullable=False)
+    education_level: Mapped[str | None] = mapped_column(String(3), unique=True)
 
-    def label(self, locale: str) -> str:
-        return self.name_en if locale == "en" else self.name
+
+class FundingProgramme(ListedName, db.Model):
+    """A subsidy or programme that pays for courses, with the number of people it means to
+    reach in its period (reported against in the reports issue)."""
+
+    __tablename__ = "funding_programmes"
+    __table_args__ = (
+        CheckConstraint(
+            "target_participants IS NULL OR target_participants > 0",
+            name="target_participants_positive",
+        ),
+        CheckConstraint(
+            "starts_on IS NULL OR ends_on IS NULL OR ends_on >= starts_on", name="period_ordered"
+        ),
+    )
+
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    description_en: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    target_participants: Mapped[int | None] = mapped_column(Integer)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    def describe(self, locale: str) -> str:
+        return (self.description_en or self.description) if locale == "en" else self.description
 
 
 course_target_groups = Table(
@@ -57,6 +99,17 @@ course_target_groups = Table(
     db.metadata,
     Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
     Column("target_group_id", ForeignKey("target_groups.id", ondelete="CASCADE"), primary_key=True),
+)
+
+course_funding_programmes = Table(
+    "course_funding_programmes",
+    db.metadata,
+    Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "funding_programme_id",
+        ForeignKey("funding_programmes.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
 )
 
 
@@ -81,10 +134,17 @@ class Course(TimestampMixin, db.Model):
     requires_approval: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     certified: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     published: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Given only as a closed session for one team or organisation: listed "on request", with a
+    # request form on its page instead of open sessions (scheduling refuses public ones).
+    in_company_only: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     category: Mapped[Category] = relationship(lazy="joined")
     target_groups: Mapped[list[TargetGroup]] = relationship(
-        secondary=course_target_groups, order_by="TargetGroup.name"
+        secondary=course_target_groups, order_by="TargetGroup.position, TargetGroup.name"
+    )
+    funding_programmes: Mapped[list[FundingProgramme]] = relationship(
+        secondary=course_funding_programmes,
+        order_by="FundingProgramme.position, FundingProgramme.name",
     )
 
     def __repr__(self) -> str:

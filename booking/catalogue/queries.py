@@ -9,7 +9,15 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from booking.catalogue.models import Category, Course, TargetGroup, course_target_groups
+from booking.catalogue.models import (
+    Category,
+    Course,
+    FundingProgramme,
+    ListedName,
+    TargetGroup,
+    course_funding_programmes,
+    course_target_groups,
+)
 from booking.extensions import db
 
 
@@ -65,12 +73,40 @@ def course_by_slug(slug: str, include_unpublished: bool = False) -> Course | Non
     return db.session.scalar(query)
 
 
-def categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+def listed(model: type[ListedName], *, include_retired: bool = False, keep=()) -> list:
+    """A list in its order: only current items (and those in `keep`, the ones a course being
+    edited already has), or everything for the organisers' list pages."""
+    query = select(model).order_by(model.position, model.name)
+    if not include_retired:
+        kept = [item.id for item in keep]
+        query = query.where(or_(model.retired.is_(False), model.id.in_(kept)))
+    return list(db.session.scalars(query))
 
 
-def target_groups() -> list[TargetGroup]:
-    return list(db.session.scalars(select(TargetGroup).order_by(TargetGroup.name)))
+def categories(**kwargs) -> list[Category]:
+    return listed(Category, **kwargs)
+
+
+def target_groups(**kwargs) -> list[TargetGroup]:
+    return listed(TargetGroup, **kwargs)
+
+
+def funding_programmes(**kwargs) -> list[FundingProgramme]:
+    return listed(FundingProgramme, **kwargs)
+
+
+def courses_per_item(model: type[ListedName]) -> dict[int, int]:
+    """How many courses use each item of a list, in one statement."""
+    if model is Category:
+        key = Course.category_id
+        query = select(key, func.count()).group_by(key)
+    elif model is TargetGroup:
+        key = course_target_groups.c.target_group_id
+        query = select(key, func.count()).group_by(key)
+    else:
+        key = course_funding_programmes.c.funding_programme_id
+        query = select(key, func.count()).group_by(key)
+    return dict(db.session.execute(query).all())
 
 
 def all_courses() -> list[Course]:

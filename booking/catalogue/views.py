@@ -32,14 +32,18 @@ for _name, _helper in TEMPLATE_GLOBALS.items():  # names of this feature's codes
 def _course_form(course: Course | None = None) -> CourseForm:
     locale = str(get_locale())
     form = CourseForm(
-        categories=queries.categories(),
-        target_groups=queries.target_groups(),
+        categories=queries.categories(keep=[course.category] if course else ()),
+        target_groups=queries.target_groups(keep=course.target_groups if course else ()),
+        funding_programmes=queries.funding_programmes(
+            keep=course.funding_programmes if course else ()
+        ),
         locale=locale,
         obj=course,
     )
     if course is not None and request.method == "GET":
         form.category.data = course.category.slug
         form.target_groups.data = [g.slug for g in course.target_groups]
+        form.funding_programmes.data = [p.slug for p in course.funding_programmes]
         form.price.data = (Decimal(course.price_cents) / 100) if course.price_cents else None
     return form
 
@@ -53,11 +57,13 @@ def _course_data(form: CourseForm) -> CourseData:
         summary=form.summary.data or "",
         description=form.description.data or "",
         target_groups=list(form.target_groups.data or []),
+        funding_programmes=list(form.funding_programmes.data or []),
         speaker=form.speaker.data,
         price_cents=int((price * 100).to_integral_value()) if price is not None else None,
         requires_approval=form.requires_approval.data,
         certified=form.certified.data,
         published=form.published.data,
+        in_company_only=form.in_company_only.data,
     )
 
 
@@ -100,3 +106,6 @@ def edit_course(course_id: int):
     if course is None:
         abort(404)
     return _save_course(course)
+
+
+from booking.catalogue import list_views  # noqa: E402,F401 - registers its routes on bp

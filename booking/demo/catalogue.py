@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import select
+
 from booking.accounts import services as accounts
-from booking.catalogue.models import Category, TargetGroup
+from booking.catalogue import taxonomy
+from booking.catalogue.models import Category, FundingProgramme, TargetGroup
 from booking.catalogue.services import CourseData, create_course, find_category
 from booking.core.text import unique_slug
 from booking.core.timez import AMSTERDAM
@@ -51,9 +54,30 @@ def seed_catalogue(organisations: dict) -> None:
     """Categories and target groups first: the courses name them."""
     for position, (slug, name, name_en) in enumerate(CATEGORIES):
         db.session.add(Category(slug=slug, name=name, name_en=name_en, position=position))
-    for slug, name, name_en in TARGET_GROUPS:
-        db.session.add(TargetGroup(slug=slug, name=name, name_en=name_en))
+    existing = set(db.session.scalars(select(TargetGroup.slug)))  # the education levels
+    for position, (slug, name, name_en) in enumerate(TARGET_GROUPS):
+        if slug not in existing:
+            db.session.add(TargetGroup(slug=slug, name=name, name_en=name_en, position=position))
     db.session.flush()
+    year = date.today().year
+    taxonomy.create_item(
+        FundingProgramme,
+        taxonomy.ListedData(
+            name="Update!",
+            name_en="Update!",
+            description=(
+                "Subsidieproject van het A&O-fonds Gemeenten voor ontwikkelactiviteiten van "
+                "gemeentemedewerkers met (v)mbo-niveau."
+            ),
+            description_en=(
+                "A&O fonds Gemeenten's subsidy project for the development of municipal staff "
+                "at (pre-)vocational level."
+            ),
+            target_participants=300,
+            starts_on=date(year, 1, 1),
+            ends_on=date(year + 1, 12, 31),
+        ),
+    )
 
     _seed_sessions(organisations)
 
@@ -159,6 +183,7 @@ def _seed_sessions(organisations: dict) -> None:
         "training bespreek je de profielen en maak je afspraken over samenwerken.",
         ["buitendiensten", "teamleiders"],
         requires_approval=True,
+        in_company_only=True,
     )
     project = course(
         "Projectassistent",
@@ -171,6 +196,7 @@ def _seed_sessions(organisations: dict) -> None:
         certified=True,
         requires_approval=True,
         price_cents=89500,
+        funding_programmes=["update"],
     )
     webinar_kramer = course(
         "Webinar: Werken in verbinding",

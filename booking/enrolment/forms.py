@@ -96,6 +96,20 @@ def booking_form_for(sessions, members, form: TeamBookingForm | None = None) -> 
     return form
 
 
+class CourseRequestForm(FlaskForm):
+    """A team leader asks for a course that is given only in company, from its page."""
+
+    group_size = IntegerField(
+        _l("Number of participants"),
+        validators=[DataRequired(_l("Give the number of participants."))],
+        render_kw={"inputmode": "numeric"},
+    )
+    preferred_dates = TextAreaField(
+        _l("Preferred period"), validators=[Optional(), Length(max=2000)]
+    )
+    note = TextAreaField(_l("Note for the organisers"), validators=[Optional(), Length(max=2000)])
+
+
 def request_form_for(form: InCompanyForm | None = None) -> InCompanyForm:
     form = form or InCompanyForm(prefix="incompany")
     form.course.choices = options(

@@ -189,6 +189,7 @@ class InCompanyRequest(TimestampMixin, db.Model):
     topic: Mapped[str] = mapped_column(String(300), nullable=False)
     group_size: Mapped[int] = mapped_column(Integer, nullable=False)
     preferred_dates: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     status: Mapped[str] = mapped_column(String(10), nullable=False, default=InCompanyStatus.OPEN)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
     answer: Mapped[str | None] = mapped_column(Text)

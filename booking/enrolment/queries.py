@@ -215,7 +215,9 @@ def team_enrolments(team_id: int, upcoming_only: bool = True) -> list[Listed]:
     return with_positions(list(db.session.scalars(_with_session(query))))
 
 
-def in_company_requests(*, team_id: int | None = None, open_only: bool = False):
+def in_company_requests(
+    *, team_id: int | None = None, course_id: int | None = None, open_only: bool = False
+):
     query = (
         select(InCompanyRequest)
         .options(
@@ -228,6 +230,8 @@ def in_company_requests(*, team_id: int | None = None, open_only: bool = False):
     )
     if team_id is not None:
         query = query.where(InCompanyRequest.team_id == team_id)
+    if course_id is not None:
+        query = query.where(InCompanyRequest.course_id == course_id)
     if open_only:
         query = query.where(InCompanyRequest.status == InCompanyStatus.OPEN)
     return list(db.session.scalars(query))

@@ -181,12 +181,15 @@ def request_in_company(
     group_size: int | None,
     preferred_dates: str = "",
     course_id: int | None = None,
+    note: str = "",
 ) -> InCompanyRequest:
-    """A team leader asks the centre for a closed session just for their team."""
+    """A team leader asks the centre for a closed session just for their team: on a topic of
+    their own, or for a course (from its page; the topic is then the course's title)."""
     if actor.role != Role.TEAM_LEADER or actor.team_id is None:
         raise PermissionDenied(_l("Only team leaders can ask for an in-company session."))
     errors: dict = {}
-    topic = (topic or "").strip()
+    course = db.session.get(Course, course_id) if course_id is not None else None
+    topic = (topic or "").strip() or (course.title[:300] if course else "")
     if not topic:
         errors["topic"] = _l("Say what the session should be about.")
     elif len(topic) > 300:
@@ -197,7 +200,9 @@ def request_in_company(
         errors["group_size"] = _l("At most %(n)d people.", n=500)
     if len(preferred_dates or "") > 2000:
         errors["preferred_dates"] = _l("Use at most 2000 characters.")
-    if course_id is not None and db.session.get(Course, course_id) is None:
+    if len(note or "") > 2000:
+        errors["note"] = _l("Use at most 2000 characters.")
+    if course_id is not None and course is None:
         errors["course_id"] = _l("Choose a course.")
     collect(errors)
     request = InCompanyRequest(
@@ -206,6 +211,7 @@ def request_in_company(
         topic=topic,
         group_size=group_size,
         preferred_dates=(preferred_dates or "").strip(),
+        note=(note or "").strip(),
         course_id=course_id,
     )
     db.session.add(request)

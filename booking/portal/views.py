@@ -11,6 +11,8 @@ from booking.accounts.models import Role
 from booking.catalogue import queries as catalogue
 from booking.catalogue.models import CourseFormat
 from booking.core.db import utcnow
+from booking.enrolment import queries as enrolment_queries
+from booking.enrolment.forms import CourseRequestForm
 from booking.enrolment.views.pages import course_context, dashboard_context
 from booking.events import queries as event_queries
 from booking.scheduling import queries as sessions
@@ -50,11 +52,20 @@ def course(slug: str):
     if course is None:
         abort(404)
     upcoming = sessions.upcoming_for_course(course.id, current_user)
+    request_form, requests = None, []
+    leads_team = current_user.is_authenticated and current_user.role == Role.TEAM_LEADER
+    if course.in_company_only and leads_team and current_user.team_id:
+        request_form = CourseRequestForm()
+        requests = enrolment_queries.in_company_requests(
+            team_id=current_user.team_id, course_id=course.id
+        )
     return render_template(
         "portal/course.html",
         course=course,
         sessions=upcoming,
         locale=str(get_locale()),
+        request_form=request_form,
+        requests=requests,
         **course_context(current_user, upcoming),  # the person's own status per session
     )
 

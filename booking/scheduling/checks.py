@@ -181,6 +181,14 @@ def check(data: SessionData, session: Session | None) -> Checked:
     elif capacity and data.min_participants > sum(capacity.values()):
         errors["min_participants"] = _l("The minimum is larger than the number of places.")
     team = _check_audience(data, errors)
+    if course is not None and course.in_company_only and data.visibility == Visibility.OPEN:
+        errors.setdefault(
+            "visibility",
+            _l(
+                "This course is given only in company: plan it for one team or one "
+                "organisation, not for everyone."
+            ),
+        )
     if data.promotion not in set(Promotion):
         errors["promotion"] = _l("Choose one of: %(choices)s.", choices=", ".join(Promotion))
     if data.event_id and db.session.get(Event, data.event_id) is None:

@@ -138,6 +138,7 @@ def kind_values(message: OutboxMessage, batch: Batch) -> dict:
             "group_size": number_value(data.get("group_size")),
             "requested_by": text_value(data.get("requested_by")),
             "preferred_dates": text_value(request.preferred_dates) if request else None,
+            "note": text_value(request.note) if request else None,
             "course": request.course.title if request and request.course else None,
         }
     return values

@@ -8,13 +8,14 @@ views with the context built in `pages`, so each list is read with a fixed numbe
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from booking.accounts.models import Role, User
+from booking.catalogue.queries import course_by_slug
 from booking.core.auth import roles_required
 from booking.core.db import atomic
 from booking.core.errors import Conflict, PermissionDenied, ValidationError
@@ -22,7 +23,13 @@ from booking.core.forms import show_errors
 from booking.core.labels import label
 from booking.core.urls import safe_next
 from booking.enrolment import services, team
-from booking.enrolment.forms import REASON_MAX, WHEN, booking_form_for, request_form_for
+from booking.enrolment.forms import (
+    REASON_MAX,
+    WHEN,
+    CourseRequestForm,
+    booking_form_for,
+    request_form_for,
+)
 from booking.enrolment.models import EnrolmentStatus
 from booking.enrolment.views.pages import (
     cancel_state,
@@ -331,6 +338,47 @@ def request_in_company():
             )
             return redirect(url_for("enrolment.team_overview", _anchor="maatwerk"), code=303)
     return team_page(leader, request_form=form, request_problems=problems, status=422)
+
+
+@bp.route("/cursussen/<slug>/aanvragen", methods=["GET", "POST"])
+@roles_required(Role.TEAM_LEADER)
+def request_course(slug: str):
+    """A team leader asks for a course given only in company (the form is also on the course
+    page); the organisers plan it as a closed session for the team, as any in-company request."""
+    course = course_by_slug(slug)
+    if course is None or not course.in_company_only:
+        abort(404)
+    leader = _me()
+    form = CourseRequestForm()
+    problems: list = []
+    if form.validate_on_submit():
+        try:
+            atomic(
+                team.request_in_company,
+                actor=leader,
+                topic="",
+                group_size=form.group_size.data,
+                preferred_dates=form.preferred_dates.data,
+                note=form.note.data,
+                course_id=course.id,
+            )
+        except ValidationError as error:
+            problems = show_errors(form, error)
+        else:
+            flash(
+                _(
+                    "Your request for '%(title)s' has been sent to the organisers.",
+                    title=course.title,
+                ),
+                "success",
+            )
+            return redirect(
+                url_for("portal.course", slug=course.slug, _anchor="aanvraag"), code=303
+            )
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "enrolment/course_request.html", course=course, form=form, problems=problems
+    ), status
 
 
 from booking.enrolment.views import join_page, offer_page  # noqa: E402,F401 - registers its routes on bp
