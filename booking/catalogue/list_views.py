@@ -67,7 +67,7 @@ def lists():
             "kind": kind,
             "heading": heading,
             "singular": singular,
-            "items": queries.listed(model, include_retired=True),
+            "rows": queries.listed(model, include_retired=True),
             "in_use": queries.courses_per_item(model),
             "programmes": model is FundingProgramme,
         }

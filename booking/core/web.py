@@ -6,6 +6,7 @@ import json
 import logging
 import secrets
 import time
+from datetime import datetime
 
 from flask import Flask, abort, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
@@ -208,7 +209,12 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("local_date")
     def local_date(value, fmt="EEEE d MMMM yyyy"):
-        return format_date(value.astimezone(AMSTERDAM), fmt) if value else ""
+        """A moment's day in Amsterdam; a plain date (a programme's period) as it is."""
+        if not value:
+            return ""
+        return format_date(
+            value.astimezone(AMSTERDAM) if isinstance(value, datetime) else value, fmt
+        )
 
     @app.template_filter("local_time")
     def local_time(value, fmt="HH:mm"):
