@@ -3,7 +3,8 @@
 Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), `errors`,
 `schemas` (shared field types, envelopes), one module per resource with its shapes
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
-`reservations`, `rosters`, `taxonomy` for the catalogue's lists), `openapi` (the document).
+`reservations`, `rosters`, `taxonomy` for the catalogue's lists, `speakers`), `openapi`
+(the document).
 """
 
 from flask import Blueprint
@@ -20,6 +21,7 @@ from booking.api import (  # noqa: E402, F401
     reservations,
     rosters,
     sessions,
+    speakers,
     taxonomy,
     team_bookings,
     venues,

@@ -10,6 +10,7 @@ from pydantic import Field, StrictBool, model_validator
 from booking.api import bp
 from booking.api.registry import api, reply
 from booking.api.schemas import (
+    Id,
     Input,
     Int32,
     LocalTime,
@@ -20,6 +21,7 @@ from booking.api.schemas import (
     QueryText,
     Text,
 )
+from booking.api.speakers import SpeakerOut, speaker_out
 from booking.catalogue.models import Course, CourseFormat
 from booking.catalogue.services import CourseData, create_course, update_course
 from booking.core.db import atomic
@@ -47,7 +49,8 @@ class CourseIn(Input):
     funding_programmes: list[Key] = Field(
         default_factory=list, max_length=50, description="Funding programme slugs (or names)."
     )
-    speaker: Text | None = None
+    speaker: Text | None = Field(None, description="Free text; `speaker_ids` names speakers.")
+    speaker_ids: list[Id] = Field(default_factory=list, max_length=20, description="In order.")
     price_cents: Int32 | None = Field(None, description="Price in euro cents; null when free.")
     requires_approval: StrictBool = False
     certified: StrictBool = False
@@ -69,6 +72,7 @@ class CoursePatch(Input):
     target_groups: list[Key] | None = Field(None, max_length=50)
     funding_programmes: list[Key] | None = Field(None, max_length=50)
     speaker: Text | None = None
+    speaker_ids: list[Id] | None = Field(None, max_length=20)
     price_cents: Int32 | None = None
     requires_approval: StrictBool | None = None
     certified: StrictBool | None = None
@@ -118,6 +122,7 @@ class CourseOut(Output):
     target_groups: list[LabelOut]
     funding_programmes: list[LabelOut]
     speaker: str | None
+    speakers: list[SpeakerOut]
     price_cents: int | None
     requires_approval: bool
     certified: bool
@@ -160,6 +165,7 @@ def _course_fields(course: Course) -> dict:
         "target_groups": [_label(g) for g in course.target_groups],
         "funding_programmes": [_label(p) for p in course.funding_programmes],
         "speaker": course.speaker,
+        "speakers": [speaker_out(s) for s in course.speakers],
         "price_cents": course.price_cents,
         "requires_approval": course.requires_approval,
         "certified": course.certified,
@@ -283,6 +289,7 @@ def _current(course: Course) -> dict:
         "target_groups": [g.slug for g in course.target_groups],
         "funding_programmes": [p.slug for p in course.funding_programmes],
         "speaker": course.speaker,
+        "speaker_ids": [s.id for s in course.speakers],
         "price_cents": course.price_cents,
         "requires_approval": course.requires_approval,
         "certified": course.certified,

@@ -15,6 +15,7 @@ from booking.api import bp
 from booking.api.enrolments import participant_key
 from booking.api.registry import api, reply
 from booking.api.schemas import Email, Id, Input, LocalTime, Moment, Output, PerMode, Text
+from booking.api.speakers import SpeakerOut, speaker_out
 from booking.core.db import atomic
 from booking.core.errors import NotFound, PermissionDenied
 from booking.core.timez import iso_local
@@ -62,6 +63,7 @@ class ItemOut(Output):
     title: str
     course_id: int
     speaker: str | None
+    speakers: list[SpeakerOut] = Field(description="The item's own speakers, else the course's.")
     mode: str
     free: PerMode
 
@@ -155,6 +157,7 @@ def event_out(event: Event, user) -> EventOut:
                         title=s.course.title,
                         course_id=s.course_id,
                         speaker=s.course.speaker,
+                        speakers=[speaker_out(p) for p in s.shown_speakers],
                         mode=s.mode,
                         free=PerMode(
                             in_person=programme.free_for(s.id, SeatMode.IN_PERSON),

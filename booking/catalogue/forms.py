@@ -69,7 +69,10 @@ class CourseForm(FlaskForm):
     category = SelectField(_l("Category"), validators=[DataRequired(_l("Choose a category."))])
     target_groups = MultiCheckboxField(_l("Target groups"), validators=[Optional()])
     funding_programmes = MultiCheckboxField(_l("Funding programmes"), validators=[Optional()])
-    speaker = StringField(_l("Guest speaker or trainer"), validators=[Optional(), Length(max=200)])
+    speakers = MultiCheckboxField(_l("Speakers and trainers"), coerce=int, validators=[Optional()])
+    speaker = StringField(
+        _l("Other speaker or trainer (free text)"), validators=[Optional(), Length(max=200)]
+    )
     price = PriceField(
         _l("Price per participant (euro)"),
         validators=[Optional(), NumberRange(min=0, message=_l("A price cannot be negative."))],
@@ -82,7 +85,14 @@ class CourseForm(FlaskForm):
     )
 
     def __init__(
-        self, *args, categories=(), target_groups=(), funding_programmes=(), locale="nl", **kwargs
+        self,
+        *args,
+        categories=(),
+        target_groups=(),
+        funding_programmes=(),
+        speakers=(),
+        locale="nl",
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.format.choices = options(FORMATS.items())
@@ -93,6 +103,7 @@ class CourseForm(FlaskForm):
         self.funding_programmes.choices = options(
             (p.slug, p.label(locale)) for p in funding_programmes
         )
+        self.speakers.choices = options((s.id, s.described) for s in speakers)
 
 
 class ListedForm(FlaskForm):
@@ -120,3 +131,11 @@ class ProgrammeForm(ListedForm):
     )
     starts_on = DateField(_l("First day"), validators=[Optional()])
     ends_on = DateField(_l("Last day"), validators=[Optional()])
+
+
+class SpeakerForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    role = StringField(_l("Role or profession"), validators=[Optional(), Length(max=120)])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=120)])
+    bio = TextAreaField(_l("Short biography"), validators=[Optional(), Length(max=2000)])
+    photo_url = StringField(_l("Photo (web address)"), validators=[Optional(), Length(max=500)])

@@ -113,6 +113,35 @@ course_funding_programmes = Table(
 )
 
 
+class Speaker(TimestampMixin, db.Model):
+    """A guest speaker or trainer, named on the courses and sessions they give."""
+
+    __tablename__ = "speakers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    role: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    organisation: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    bio: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    photo_url: Mapped[str | None] = mapped_column(String(500))
+
+    @property
+    def described(self) -> str:
+        """ "Sanne de Wit, antropoloog (Universiteit Leiden)"."""
+        text = ", ".join(part for part in (self.name, self.role) if part)
+        return f"{text} ({self.organisation})" if self.organisation else text
+
+
+# The speakers of a course in their order (the first is named first).
+course_speakers = Table(
+    "course_speakers",
+    db.metadata,
+    Column("course_id", ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    Column("speaker_id", ForeignKey("speakers.id", ondelete="RESTRICT"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+
 class Course(TimestampMixin, db.Model):
     __tablename__ = "courses"
     __table_args__ = (
@@ -141,6 +170,12 @@ class Course(TimestampMixin, db.Model):
     category: Mapped[Category] = relationship(lazy="joined")
     target_groups: Mapped[list[TargetGroup]] = relationship(
         secondary=course_target_groups, order_by="TargetGroup.position, TargetGroup.name"
+    )
+    # Written by `speakers.set_speakers`; lists load them with selectinload (no query per row).
+    speakers: Mapped[list[Speaker]] = relationship(
+        secondary=course_speakers,
+        order_by=course_speakers.c.position,
+        viewonly=True,
     )
     funding_programmes: Mapped[list[FundingProgramme]] = relationship(
         secondary=course_funding_programmes,

@@ -14,8 +14,10 @@ from booking.catalogue.models import (
     Course,
     FundingProgramme,
     ListedName,
+    Speaker,
     TargetGroup,
     course_funding_programmes,
+    course_speakers,
     course_target_groups,
 )
 from booking.extensions import db
@@ -111,3 +113,12 @@ def courses_per_item(model: type[ListedName]) -> dict[int, int]:
 
 def all_courses() -> list[Course]:
     return list(db.session.scalars(select(Course).order_by(Course.title)))
+
+
+def speakers() -> list[Speaker]:
+    return list(db.session.scalars(select(Speaker).order_by(Speaker.name, Speaker.id)))
+
+
+def courses_per_speaker() -> dict[int, int]:
+    key = course_speakers.c.speaker_id
+    return dict(db.session.execute(select(key, func.count()).group_by(key)).all())

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from booking.catalogue.models import Category, Course, CourseFormat, FundingProgramme, TargetGroup
+from booking.catalogue.speakers import check_speaker_ids, set_course_speakers
 from booking.catalogue.taxonomy import find_item, find_items
 from booking.core.errors import collect
 from booking.core.models import audit
@@ -26,6 +27,7 @@ class CourseData:
     description: str = ""
     target_groups: list[str] = field(default_factory=list)  # slugs or names
     funding_programmes: list[str] = field(default_factory=list)  # slugs or names
+    speaker_ids: list[int] | None = None  # in order; None: as they are
     speaker: str | None = None
     price_cents: int | None = None
     requires_approval: bool = False
@@ -53,6 +55,7 @@ class Filing:
     category: Category
     target_groups: list[TargetGroup]
     funding_programmes: list[FundingProgramme]
+    speaker_ids: list[int] | None
 
 
 def _check(data: CourseData, course: Course | None) -> Filing:
@@ -91,8 +94,11 @@ def _check(data: CourseData, course: Course | None) -> Filing:
         errors["price_cents"] = _l("At most € 100,000.")
     if data.speaker and len(data.speaker) > 200:
         errors["speaker"] = _l("Use at most 200 characters.")
+    speaker_ids = None
+    if data.speaker_ids is not None:
+        speaker_ids = check_speaker_ids(data.speaker_ids, errors)
     collect(errors)
-    return Filing(category, groups, programmes)
+    return Filing(category, groups, programmes, speaker_ids)
 
 
 def _apply(course: Course, data: CourseData, filing: Filing):
@@ -111,6 +117,11 @@ def _apply(course: Course, data: CourseData, filing: Filing):
     course.in_company_only = bool(data.in_company_only)
 
 
+def _set_speakers(course: Course, speaker_ids: list[int]) -> None:
+    set_course_speakers(course.id, speaker_ids)
+    db.session.expire(course, ["speakers"])
+
+
 def course_snapshot(course: Course) -> dict:
     return {
         "title": course.title,
@@ -119,6 +130,7 @@ def course_snapshot(course: Course) -> dict:
         "requires_approval": course.requires_approval,
         "published": course.published,
         "in_company_only": course.in_company_only,
+        "speaker_ids": [s.id for s in course.speakers],
     }
 
 
@@ -128,6 +140,7 @@ def create_course(data: CourseData, actor=None) -> Course:
     _apply(course, data, filing)
     db.session.add(course)
     db.session.flush()
+    _set_speakers(course, filing.speaker_ids or [])
     audit(actor, "course.created", course, after=course_snapshot(course))
     return course
 
@@ -137,5 +150,7 @@ def update_course(course: Course, data: CourseData, actor=None) -> Course:
     before = course_snapshot(course)
     _apply(course, data, filing)
     db.session.flush()
+    if filing.speaker_ids is not None:
+        _set_speakers(course, filing.speaker_ids)
     audit(actor, "course.updated", course, before=before, after=course_snapshot(course))
     return course

@@ -37,6 +37,7 @@ def _course_form(course: Course | None = None) -> CourseForm:
         funding_programmes=queries.funding_programmes(
             keep=course.funding_programmes if course else ()
         ),
+        speakers=queries.speakers(),
         locale=locale,
         obj=course,
     )
@@ -44,6 +45,7 @@ def _course_form(course: Course | None = None) -> CourseForm:
         form.category.data = course.category.slug
         form.target_groups.data = [g.slug for g in course.target_groups]
         form.funding_programmes.data = [p.slug for p in course.funding_programmes]
+        form.speakers.data = [s.id for s in course.speakers]
         form.price.data = (Decimal(course.price_cents) / 100) if course.price_cents else None
     return form
 
@@ -58,6 +60,7 @@ def _course_data(form: CourseForm) -> CourseData:
         description=form.description.data or "",
         target_groups=list(form.target_groups.data or []),
         funding_programmes=list(form.funding_programmes.data or []),
+        speaker_ids=list(form.speakers.data or []),
         speaker=form.speaker.data,
         price_cents=int((price * 100).to_integral_value()) if price is not None else None,
         requires_approval=form.requires_approval.data,
@@ -108,4 +111,4 @@ def edit_course(course_id: int):
     return _save_course(course)
 
 
-from booking.catalogue import list_views  # noqa: E402,F401 - registers its routes on bp
+from booking.catalogue import list_views, speaker_views  # noqa: E402,F401 - registers routes

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from booking.catalogue.models import Course
 from booking.enrolment import places
 from booking.events.models import EventChoice, EventRegistration, RegistrationStatus
 from booking.extensions import db
@@ -55,7 +56,11 @@ def programme(event: Event, user) -> Programme:
                 Session.status == SessionStatus.SCHEDULED,
                 visible_to(user),
             )
-            .options(selectinload(Session.course), selectinload(Session.seats))
+            .options(
+                selectinload(Session.course).selectinload(Course.speakers),
+                selectinload(Session.speakers),
+                selectinload(Session.seats),
+            )
         )
     )
     return Programme(event, slots_of(sessions), free_places(user, [s.id for s in sessions]))

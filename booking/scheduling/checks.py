@@ -11,6 +11,7 @@ from sqlalchemy import and_, or_, select
 
 from booking.accounts.models import Organisation, Team
 from booking.catalogue.models import Course
+from booking.catalogue.speakers import check_speaker_ids
 from booking.core.db import for_update, utcnow
 from booking.core.errors import ValidationError, collect
 from booking.core.timez import local
@@ -45,6 +46,7 @@ class Checked:
     team: Team | None
     meetings: list[MeetingData]
     capacity: dict[str, int]
+    speaker_ids: list[int]
 
 
 def _check_meetings(meetings: list[MeetingData], errors: dict) -> list[MeetingData]:
@@ -191,6 +193,7 @@ def check(data: SessionData, session: Session | None) -> Checked:
         )
     if data.promotion not in set(Promotion):
         errors["promotion"] = _l("Choose one of: %(choices)s.", choices=", ".join(Promotion))
+    speaker_ids = check_speaker_ids(data.speaker_ids, errors)
     if data.event_id and db.session.get(Event, data.event_id) is None:
         errors["event_id"] = _l("Choose an existing event.")
     if session is not None:
@@ -208,7 +211,14 @@ def check(data: SessionData, session: Session | None) -> Checked:
     collect(errors)
     if room is not None:
         _check_room_free(room, meetings, session)
-    return Checked(course=course, room=room, team=team, meetings=meetings, capacity=capacity)
+    return Checked(
+        course=course,
+        room=room,
+        team=team,
+        meetings=meetings,
+        capacity=capacity,
+        speaker_ids=speaker_ids,
+    )
 
 
 def _check_room_free(room: Room, meetings: list[MeetingData], session: Session | None) -> None:

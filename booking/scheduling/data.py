@@ -37,6 +37,7 @@ class SessionData:
     promotion: str = Promotion.AUTO
     event_id: int | None = None
     notes: str = ""
+    speaker_ids: list[int] = field(default_factory=list)  # none: the course's speakers
     extra: dict = field(default_factory=dict)
 
 
@@ -58,6 +59,7 @@ def data_from_session(session: Session) -> SessionData:
         enrolment_closes_at=session.enrolment_closes_at,
         cancellation_deadline=session.cancellation_deadline,
         min_participants=session.min_participants,
+        speaker_ids=[s.id for s in session.speakers],
         visibility=session.visibility,
         organisation_id=session.organisation_id,
         team_id=session.team_id,

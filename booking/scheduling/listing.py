@@ -94,7 +94,11 @@ def search_courses(
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
     query = (
-        query.options(selectinload(Course.target_groups))
+        query.options(
+            selectinload(Course.target_groups),
+            selectinload(Course.funding_programmes),
+            selectinload(Course.speakers),
+        )
         # Courses with a coming session first, soonest first; then the rest by title.
         .order_by(upcoming.c.next_start.is_(None), upcoming.c.next_start, Course.title)
         .limit(per_page)

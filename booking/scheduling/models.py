@@ -9,10 +9,12 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Column,
     ForeignKey,
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -158,6 +160,17 @@ class Event(TimestampMixin, db.Model):
     )
 
 
+# A session's own speakers (a webinar's guest, a festival workshop's host), in their order;
+# without any, the course's speakers are shown.
+session_speakers = Table(
+    "session_speakers",
+    db.metadata,
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("speaker_id", ForeignKey("speakers.id", ondelete="RESTRICT"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+
 class Session(TimestampMixin, db.Model):
     """One scheduled run of a course: one or more meetings, seats per attendance mode."""
 
@@ -241,6 +254,17 @@ class Session(TimestampMixin, db.Model):
     seats: Mapped[list[SessionSeats]] = relationship(
         back_populates="session", order_by="SessionSeats.mode", cascade="all, delete-orphan"
     )
+    speakers = relationship(
+        "Speaker",
+        secondary=session_speakers,
+        order_by=session_speakers.c.position,
+        viewonly=True,
+    )
+
+    @property
+    def shown_speakers(self) -> list:
+        """The session's own speakers, else its course's."""
+        return list(self.speakers) or list(self.course.speakers)
 
     @property
     def is_cancelled(self) -> bool:

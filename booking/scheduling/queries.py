@@ -8,6 +8,7 @@ from sqlalchemy import and_, exists, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from booking.accounts.models import Role
+from booking.catalogue.models import Course
 from booking.core.db import utcnow
 from booking.extensions import db
 from booking.scheduling.models import (
@@ -126,6 +127,8 @@ def place_and_times() -> tuple:
 
 def _with_details(query):
     return query.options(
+        selectinload(Session.speakers),
+        selectinload(Session.course).selectinload(Course.speakers),
         selectinload(Session.meetings),
         selectinload(Session.seats),
         selectinload(Session.venue),

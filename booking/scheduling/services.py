@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from booking.catalogue.speakers import set_speakers
 from booking.core.db import is_postgres, utcnow
 from booking.core.errors import NotFound, ValidationError
 from booking.core.models import audit
@@ -32,6 +33,7 @@ from booking.scheduling.models import (
     SessionSeats,
     SessionStatus,
     Visibility,
+    session_speakers,
 )
 
 
@@ -96,8 +98,14 @@ def schedule_session(data: SessionData, actor=None) -> Session:
     _apply(session, data, checked)
     db.session.add(session)
     db.session.flush()
+    _set_speakers(session, checked.speaker_ids)
     audit(actor, "session.scheduled", session, after=snapshot(session))
     return session
+
+
+def _set_speakers(session: Session, speaker_ids: list[int]) -> None:
+    set_speakers(session_speakers, "session_id", session.id, speaker_ids)
+    db.session.expire(session, ["speakers"])
 
 
 def lock_session(session_id: int) -> Session:
@@ -174,6 +182,16 @@ def update_session(session_id: int, changes: dict, actor=None) -> Session:
     before = snapshot(session)
     checked = check(data, session)
     _apply(session, data, checked)
+    speakers_before = [s.id for s in session.speakers]
+    if checked.speaker_ids != speakers_before:
+        _set_speakers(session, checked.speaker_ids)
+        audit(
+            actor,
+            "session.speakers",
+            session,
+            before={"speaker_ids": speakers_before},
+            after={"speaker_ids": checked.speaker_ids},
+        )
     after = snapshot(session)
     times_changed = before["meetings"] != after["meetings"]
     place_changed = any(before[key] != after[key] for key in INVITE_FIELDS)

@@ -23,6 +23,7 @@ from booking.api.schemas import (
     QueryTo,
     Text,
 )
+from booking.api.speakers import SpeakerOut, speaker_out
 from booking.core.timez import iso_local
 from booking.scheduling.models import (
     Promotion,
@@ -65,6 +66,11 @@ class SessionIn(Input):
     promotion: Promotion = Promotion.AUTO
     event_id: Id | None = None
     notes: Text = ""
+    speaker_ids: list[Id] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The session's own speakers, in order; none: the course's.",
+    )
 
 
 class SessionPatch(Input):
@@ -89,6 +95,7 @@ class SessionPatch(Input):
     promotion: Promotion = None  # type: ignore[assignment]
     event_id: Id | None = None
     notes: Text = None  # type: ignore[assignment]
+    speaker_ids: list[Id] = Field(None, max_length=20)  # type: ignore[assignment]
     recording_url: Text | None = Field(
         None,
         max_length=500,
@@ -105,6 +112,7 @@ class SessionPatch(Input):
         "min_participants",
         "promotion",
         "notes",
+        "speaker_ids",
         mode="before",
     )
     @classmethod
@@ -213,6 +221,10 @@ class SessionOut(Output):
     cancelled_at: LocalTime | None
     notes: str | None = Field(description="Only for organisers and administrators.")
     recording_url: str | None = None
+    speaker_ids: list[int] = Field(description="The session's own speakers.")
+    speakers: list[SpeakerOut] = Field(
+        description="Who gives it: the session's own speakers, or else the course's."
+    )
 
 
 class SessionList(Page):
@@ -239,6 +251,8 @@ def session_out(session: Session, user, waitlist: dict[str, int] | None = None) 
         ),
         event_id=session.event_id,
         recording_url=session.recording_url,
+        speaker_ids=[s.id for s in session.speakers],
+        speakers=[speaker_out(s) for s in session.shown_speakers],
         mode=session.mode,
         status=session.status,
         visibility=session.visibility,
