@@ -14,6 +14,7 @@ from booking.core.db import atomic
 from booking.demo.catalogue import seed_catalogue
 from booking.demo.enrolments import seed_enrolments
 from booking.demo.people import DEMO_LOGINS, DEMO_PASSWORD, seed_people
+from booking.demo.webinars import seed_webinars
 from booking.extensions import db
 
 __all__ = ["DEMO_PASSWORD", "register", "seed_demo"]
@@ -26,6 +27,7 @@ def seed_demo() -> bool:
     organisations = seed_people()
     seed_catalogue(organisations)
     seed_enrolments()
+    seed_webinars()
     return True
 
 
