@@ -22,7 +22,11 @@ PROMOTION = {
     "auto": _l("Automatic: the next person on the waitlist gets the place"),
     "offer": _l("Offer: the next person is offered the place for a limited time"),
 }
-EVENT_KINDS = {"festival": _l("Festival"), "symposium": _l("Symposium")}
+EVENT_KINDS = {
+    "festival": _l("Festival"),
+    "symposium": _l("Symposium"),
+    "webinar_series": _l("Webinar series"),
+}
 STATUS = {"scheduled": _l("Scheduled"), "cancelled": _l("Cancelled")}
 
 TEMPLATE_GLOBALS = {

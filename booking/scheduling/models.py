@@ -71,6 +71,7 @@ class Promotion(StrEnum):
 class EventKind(StrEnum):
     FESTIVAL = "festival"
     SYMPOSIUM = "symposium"
+    WEBINAR_SERIES = "webinar_series"  # webinars registered for at once, one per slot
 
 
 class Venue(TimestampMixin, db.Model):
@@ -127,7 +128,7 @@ class Room(db.Model):
 
 
 class Event(TimestampMixin, db.Model):
-    """A festival or symposium: a programme of parallel sessions in time slots."""
+    """A festival, symposium or webinar series: a programme of sessions in time slots."""
 
     __tablename__ = "events"
     __table_args__ = (

@@ -1,4 +1,4 @@
-"""speakers: several per course or session, in order
+"""speakers: several per course or session, in order; webinar series as a kind of event
 
 Revision ID: 0009
 Revises: 0008
@@ -44,7 +44,19 @@ def upgrade():
         sa.PrimaryKeyConstraint('session_id', 'speaker_id'),
     )
 
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_events_kind_valid'), type_='check')
+        batch_op.create_check_constraint(
+            op.f('ck_events_kind_valid'), "kind IN ('festival', 'symposium', 'webinar_series')"
+        )
+
+
 def downgrade():
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_events_kind_valid'), type_='check')
+        batch_op.create_check_constraint(
+            op.f('ck_events_kind_valid'), "kind IN ('festival', 'symposium')"
+        )
     op.drop_table('session_speakers')
     op.drop_table('course_speakers')
     op.drop_table('speakers')

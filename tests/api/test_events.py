@@ -93,3 +93,15 @@ def test_api_participants_cannot_create_events(client, token):
     headers = bearer(token("participant"))
     answer = client.post("/api/v1/events", json={"title": "x", "kind": "festival"}, headers=headers)
     assert answer.status_code == 403
+
+
+def test_api_a_webinar_series_is_an_event(client, organiser):
+    answer = client.post(
+        "/api/v1/events",
+        json={"title": "Webinarreeks Vitaliteit", "kind": "webinar_series", "description": ""},
+        headers=organiser,
+    )
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json()["kind"] == "webinar_series"
+    wrong = client.post("/api/v1/events", json={"title": "x", "kind": "congres"}, headers=organiser)
+    assert wrong.status_code == 422
