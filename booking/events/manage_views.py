@@ -16,7 +16,6 @@ from booking.core.db import atomic
 from booking.core.errors import DomainError, ValidationError
 from booking.core.forms import show_errors
 from booking.core.timez import from_local, local
-from booking.enrolment.labels import status_label
 from booking.events import queries
 from booking.events.forms import EventForm
 from booking.events.services import EVENT_FIELDS, EventData, create_event, update_event
@@ -120,5 +119,4 @@ def event_registrations(event_id: int):
         "events/registrations.html",
         event=event,
         found=queries.registrations_of(event),
-        choice_status=status_label,
     )

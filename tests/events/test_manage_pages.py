@@ -204,7 +204,7 @@ def test_registrations_page_shows_who_chose_what(client, make, festival, db_sess
     assert ann.name in page and bob.name in page and cas.name in page
     bobs = re.search(rf"{bob.name}.*?</tr>", page, re.S).group(0)
     assert f'data-session="{a1}" data-choice-status="waitlisted"' in bobs
-    assert "nummer 1 op de wachtlijst" in bobs
+    assert "Op de wachtlijst, nummer 1 op de wachtlijst" in bobs
     anns = re.search(rf"{ann.name}.*?</tr>", page, re.S).group(0)
     assert anns.count('data-choice-status="confirmed"') == 2
 
