@@ -13,6 +13,7 @@ from booking.accounts.models import User
 from booking.core.db import atomic
 from booking.demo.catalogue import seed_catalogue
 from booking.demo.enrolments import seed_enrolments
+from booking.demo.events import seed_events
 from booking.demo.people import DEMO_LOGINS, DEMO_PASSWORD, seed_people
 from booking.demo.webinars import seed_webinars
 from booking.extensions import db
@@ -27,6 +28,7 @@ def seed_demo() -> bool:
     organisations = seed_people()
     seed_catalogue(organisations)
     seed_enrolments()
+    seed_events()
     seed_webinars()
     return True
 

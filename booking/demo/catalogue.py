@@ -1,4 +1,5 @@
-"""Demo catalogue: categories, target groups, venues, courses, sessions and two events."""
+"""Demo catalogue: categories, target groups, venues, courses and sessions (the events and
+their programmes are `booking.demo.events`')."""
 
 from __future__ import annotations
 
@@ -9,11 +10,9 @@ from sqlalchemy import select
 from booking.accounts import services as accounts
 from booking.catalogue import taxonomy
 from booking.catalogue.models import Category, FundingProgramme, TargetGroup
-from booking.catalogue.services import CourseData, create_course, find_category
-from booking.core.text import unique_slug
+from booking.catalogue.services import CourseData, create_course
 from booking.core.timez import AMSTERDAM
 from booking.extensions import db
-from booking.scheduling.models import Event, EventKind
 from booking.scheduling.services import MeetingData, SessionData, schedule_session
 from booking.scheduling.venues import RoomData, VenueData, create_venue
 
@@ -324,70 +323,3 @@ def _seed_sessions(organisations: dict) -> None:
             online_venue_id=teams.id,
         )
     )
-
-    _seed_event(
-        "Loopbaanfestival",
-        EventKind.FESTIVAL,
-        _day(52, weekday=3),
-        theatre,
-        "Een middag vol workshops, loopbaangesprekken en inspiratie voor alle medewerkers van "
-        "de drie gemeenten. Kies per ronde één workshop.",
-        [
-            [
-                ("Loopbaangesprek: jouw volgende stap", "Grote zaal", 60),
-                ("Je talenten in beeld", "Studio", 25),
-                ("Solliciteren bij de overheid", "Foyer", 35),
-            ],
-            [
-                ("Meeloopstage en detachering", "Studio", 25),
-                ("Loopbaangesprek: jouw volgende stap", "Kleine zaal", 40),
-                ("Werken vanuit je kracht", "Foyer", 35),
-            ],
-        ],
-    )
-    _seed_event(
-        "Symposium Samen in beweging",
-        EventKind.SYMPOSIUM,
-        _day(80, weekday=4),
-        theatre,
-        "Jaarlijks symposium over mobiliteit in het openbaar bestuur: netwerken, workshops en "
-        "loopbaangesprekken ter plekke.",
-        [[("Mobiliteit in de genen", "Grote zaal", 200), ("In-company leren delen", "Studio", 25)]],
-    )
-
-
-def _seed_event(title, kind, day, venue, description, rounds) -> None:
-    event = Event(slug=unique_slug(Event, title), title=title, kind=kind, description=description)
-    db.session.add(event)
-    db.session.flush()
-    rooms = {room.name: room for room in venue.rooms}
-    category = find_category("loopbaan")
-    courses: dict = {}
-    for number, workshops in enumerate(rounds):
-        start_hour = 13 + number * 2
-        meeting = _at(day, f"{start_hour}:00", f"{start_hour + 1}:30")
-        for workshop_title, room_name, places in workshops:
-            course = courses.get(workshop_title)
-            if course is None:
-                course = create_course(
-                    CourseData(
-                        title=workshop_title,
-                        format="festival_session",
-                        category=category.slug,
-                        summary=f"Workshop tijdens {title}.",
-                        description=f"Onderdeel van het programma van {title}. {description}",
-                        target_groups=["iedereen"],
-                    )
-                )
-                courses[workshop_title] = course
-            schedule_session(
-                SessionData(
-                    course_id=course.id,
-                    mode="physical",
-                    capacity={"in_person": places},
-                    meetings=[meeting],
-                    venue_id=venue.id,
-                    room_id=rooms[room_name].id,
-                    event_id=event.id,
-                )
-            )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from booking.accounts.models import User
@@ -78,9 +78,27 @@ def _check_event(event: Event, data: EventData) -> None:
         )
     if data.starts_at and data.ends_at and data.ends_at < data.starts_at:
         errors["ends_at"] = _l("The event cannot end before it starts.")
+    elif event.id is not None:
+        _check_around_items(event, data, errors)
     if errors:
         first = next(iter(errors.values()))
         raise ValidationError(first, code="invalid_event", fields=errors)
+
+
+def _check_around_items(event: Event, data: EventData, errors: dict) -> None:
+    """The dates keep every scheduled programme item inside them (the rule a session of an
+    event meets in `booking.scheduling.checks`)."""
+    first, last = db.session.execute(
+        select(func.min(Session.starts_at), func.max(Session.ends_at)).where(
+            Session.event_id == event.id, Session.status == SessionStatus.SCHEDULED
+        )
+    ).one()
+    if first is None:
+        return
+    if data.starts_at and data.starts_at > first:
+        errors["starts_at"] = _l("A programme item starts before this moment.")
+    if data.ends_at and data.ends_at < last:
+        errors["ends_at"] = _l("A programme item ends after this moment.")
 
 
 def _apply(event: Event, data: EventData) -> None:

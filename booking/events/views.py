@@ -64,3 +64,6 @@ def cancel(slug: str):
     atomic(services.cancel_registration, existing.id, actor=me)
     flash(_("Your registration has been cancelled."), "success")
     return redirect(url_for("portal.event", slug=slug), code=303)
+
+
+from booking.events import manage_views  # noqa: E402,F401 - the organisers' routes on bp

@@ -161,6 +161,22 @@ def _check_audience(data: SessionData, errors: dict) -> Team | None:
     return team
 
 
+def _check_event(data: SessionData, meetings: list[MeetingData], errors: dict) -> None:
+    """A programme item takes place within its event's dates, where the event has them
+    (`booking.events.services.update_event` keeps the dates around the items it has)."""
+    if not data.event_id:
+        return
+    event = db.session.get(Event, data.event_id)
+    if event is None:
+        errors["event_id"] = _l("Choose an existing event.")
+        return
+    if not meetings:
+        return
+    starts, ends = meetings[0].starts_at, max(m.ends_at for m in meetings)
+    if (event.starts_at and starts < event.starts_at) or (event.ends_at and ends > event.ends_at):
+        errors["event_id"] = _l("A programme item must take place within the event's dates.")
+
+
 def check(data: SessionData, session: Session | None) -> Checked:
     errors: dict = {}
     course = db.session.get(Course, data.course_id) if data.course_id else None
@@ -194,8 +210,7 @@ def check(data: SessionData, session: Session | None) -> Checked:
     if data.promotion not in set(Promotion):
         errors["promotion"] = _l("Choose one of: %(choices)s.", choices=", ".join(Promotion))
     speaker_ids = check_speaker_ids(data.speaker_ids, errors)
-    if data.event_id and db.session.get(Event, data.event_id) is None:
-        errors["event_id"] = _l("Choose an existing event.")
+    _check_event(data, meetings, errors)
     if session is not None:
         for mode, seats in ((s.mode, s) for s in session.seats):
             taken = seats.taken

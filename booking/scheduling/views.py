@@ -247,6 +247,7 @@ def _save(session: Session | None):
             _fill(form, data_from_session(session))
         else:
             form.course.data = arg_id("course")
+            form.event.data = arg_id("event")  # "add a programme item" on an event's page
             if plan is not None:
                 problems = _prefill(form, plan)
     elif form.validate_on_submit():
