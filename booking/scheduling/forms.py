@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from booking.catalogue.forms import MultiCheckboxField
 from booking.core.forms import optional_id, options
 from booking.scheduling.labels import PROMOTION, SESSION_MODES, VISIBILITY
 
@@ -109,4 +110,7 @@ class SessionForm(FlaskForm):
         validators=[DataRequired()],
     )
     event = SelectField(_l("Part of event"), coerce=optional_id, validators=[Optional()])
+    speakers = MultiCheckboxField(
+        _l("Speakers of this session (none: the course's)"), coerce=int, validators=[Optional()]
+    )
     notes = TextAreaField(_l("Notes for participants"), validators=[Optional()])

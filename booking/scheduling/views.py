@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from booking.accounts.models import Organisation, Team
 from booking.catalogue.queries import all_courses
+from booking.catalogue.queries import speakers as speaker_list
 from booking.core.auth import organiser_required
 from booking.core.db import atomic
 from booking.core.errors import DomainError, ValidationError
@@ -82,6 +83,7 @@ def _choices(form: SessionForm) -> None:
     form.team.choices = blank + options((t.id, f"{o.name} – {t.name}") for t, o in teams)
     events = db.session.scalars(select(Event).order_by(Event.title))
     form.event.choices = blank + options((e.id, e.title) for e in events)
+    form.speakers.choices = options((s.id, s.described) for s in speaker_list())
 
 
 def _fill(form: SessionForm, data: SessionData) -> None:
@@ -101,6 +103,7 @@ def _fill(form: SessionForm, data: SessionData) -> None:
     form.team.data = data.team_id
     form.promotion.data = data.promotion
     form.event.data = data.event_id
+    form.speakers.data = list(data.speaker_ids)
     form.notes.data = data.notes
     while len(form.meetings.entries):
         form.meetings.pop_entry()
@@ -139,6 +142,7 @@ def _read(form: SessionForm) -> tuple[SessionData, dict]:
         "organisation_id": "organisation",
         "team_id": "team",
         "event_id": "event",
+        "speaker_ids": "speakers",
         "course_id": "course",
         "meetings": "",
     }
@@ -196,6 +200,7 @@ def _read(form: SessionForm) -> tuple[SessionData, dict]:
         promotion=form.promotion.data,
         event_id=form.event.data,
         notes=form.notes.data or "",
+        speaker_ids=list(form.speakers.data or []),
     )
     data.extra["incomplete"] = incomplete
     return data, mapping

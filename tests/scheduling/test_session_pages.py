@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from booking.accounts.models import Role
+from booking.catalogue.models import Speaker
 from booking.core.timez import AMSTERDAM
 from booking.scheduling.models import Session
 
@@ -191,3 +193,30 @@ def test_session_list_shows_coming_and_past_sessions(client, make, db_session):
     organiser_client(client, make)
     assert "Cursus Zwaluw" in client.get("/beheer/sessies").get_data(as_text=True)
     assert "Cursus Zwaluw" not in client.get("/beheer/sessies?verleden=1").get_data(as_text=True)
+
+
+def test_a_session_names_its_own_speakers_in_the_form(client, make, db_session):
+    from_course, own = Speaker(name="Trainer Tineke"), Speaker(name="Gast Gijs", role="spreker")
+    db_session.add_all([from_course, own])
+    db_session.flush()
+    course = make.course("Webinar", speaker_ids=[from_course.id])
+    venue = make.physical_venue()
+    organiser_client(client, make)
+    db_session.commit()
+    form = client.get("/beheer/sessies/nieuw").get_data(as_text=True)
+    assert "Gast Gijs, spreker" in form
+    saved = client.post(
+        "/beheer/sessies/nieuw",
+        data={**form_data(course, venue.rooms[0]), "speakers": [str(own.id)]},
+    )
+    assert saved.status_code == 302
+    session = db_session.query(Session).one()
+    assert [s.name for s in session.shown_speakers] == ["Gast Gijs"]
+    edit = client.get(f"/beheer/sessies/{session.id}").get_data(as_text=True)
+    assert re.search(rf'<input[^>]*checked[^>]*name="speakers"[^>]*value="{own.id}"', edit)
+    cleared = client.post(f"/beheer/sessies/{session.id}", data=form_data(course, venue.rooms[0]))
+    assert cleared.status_code == 302, cleared.get_data(as_text=True)[:2000]
+    db_session.expire_all()
+    assert [s.name for s in db_session.get(Session, session.id).shown_speakers] == [
+        "Trainer Tineke"
+    ]
