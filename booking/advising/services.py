@@ -64,6 +64,11 @@ def profile_of(user_id: int) -> AdvisorProfile | None:
     return db.session.scalar(select(AdvisorProfile).where(AdvisorProfile.user_id == user_id))
 
 
+def advisor_by_email(email: str) -> User | None:
+    person = db.session.scalar(select(User).where(User.email == email_key(email)))
+    return person if person is not None and is_advisor(person) else None
+
+
 def _person(who: User | str, field_name: str = "participant") -> User:
     if isinstance(who, User):
         return who

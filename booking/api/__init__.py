@@ -3,7 +3,7 @@
 Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), `errors`,
 `schemas` (shared field types, envelopes), one module per resource with its shapes
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
-`reservations`, `rosters`), `openapi` (the document).
+`reservations`, `rosters`, `events`, `advising`), `openapi` (the document).
 """
 
 from flask import Blueprint
@@ -11,6 +11,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from booking.api import (  # noqa: E402, F401
+    advising,
     approvals,
     courses,
     enrolments,

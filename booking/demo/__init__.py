@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from booking.accounts.models import User
 from booking.core.db import atomic
+from booking.demo.advising import seed_advising
 from booking.demo.catalogue import seed_catalogue
 from booking.demo.enrolments import seed_enrolments
 from booking.demo.people import DEMO_LOGINS, DEMO_PASSWORD, seed_people
@@ -26,6 +27,7 @@ def seed_demo() -> bool:
     organisations = seed_people()
     seed_catalogue(organisations)
     seed_enrolments()
+    seed_advising()
     return True
 
 
