@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from booking.accounts.models import User
 from booking.advising import services
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
@@ -79,16 +80,19 @@ def test_the_withdrawn_slot_mail_cancels_the_invite(make, slot, advisor):
 
 
 def test_a_batch_renders_in_a_fixed_number_of_statements(make, db_session, advisor, count_queries):
+    advisor_id = advisor.id
+
     def batch(size):
+        me = db_session.get(User, advisor_id)
         for hour in range(size):
             person = make.user()
             start = make.future(20 + size, 0) + timedelta(hours=hour)
             free = services.publish_slot(
-                advisor,
+                me,
                 starts_at=start,
                 ends_at=start + timedelta(minutes=30),
                 mode="online",
-                actor=advisor,
+                actor=me,
             )
             services.book(free.id, person, actor=person)
         db_session.commit()
