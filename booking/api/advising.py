@@ -22,7 +22,7 @@ ADVISING = "career conversations"
 # -- shapes -------------------------------------------------------------------------------------
 
 
-class SlotIn(Input):
+class AdvisorSlotIn(Input):
     advisor: Email = Field(description="The advisor's e-mail address (advisors: their own).")
     starts_at: Moment
     ends_at: Moment
@@ -30,11 +30,11 @@ class SlotIn(Input):
     venue_id: Id | None = Field(None, description="For `in_person`: a physical venue.")
 
 
-class SlotCreated(Output):
+class AdvisorSlotCreated(Output):
     id: int
 
 
-class SlotOut(Output):
+class AdvisorSlotOut(Output):
     id: int
     advisor: str = Field(description="The advisor's e-mail address.")
     advisor_name: str
@@ -45,11 +45,11 @@ class SlotOut(Output):
     location: str | None = Field(description="The venue's name and address, for in person.")
 
 
-class SlotList(Output):
-    items: list[SlotOut]
+class AdvisorSlotList(Output):
+    items: list[AdvisorSlotOut]
 
 
-class SlotQuery(BaseModel):
+class AdvisorSlotQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     available: bool = Field(
@@ -58,21 +58,21 @@ class SlotQuery(BaseModel):
     advisor: QueryText | None = Field(None, description="Only this advisor's (e-mail).")
 
 
-class BookIn(Input):
+class AdvisorBookIn(Input):
     participant: Email | None = Field(
         None, description="Whom to book for (organisers only). Left out: the caller."
     )
 
 
-class MoveIn(Input):
+class AdvisorMoveIn(Input):
     slot_id: Id = Field(description="Another free slot of the same advisor.")
 
 
-class NoBody(Input):
+class AdvisingNoBody(Input):
     pass
 
 
-class BookingOut(Output):
+class AdvisorBookingOut(Output):
     id: int
     slot_id: int
     status: BookingStatus
@@ -90,9 +90,9 @@ class BookingOut(Output):
 # -- answers ------------------------------------------------------------------------------------
 
 
-def slot_out(slot: AdvisorSlot) -> SlotOut:
+def slot_out(slot: AdvisorSlot) -> AdvisorSlotOut:
     venue = slot.venue
-    return SlotOut(
+    return AdvisorSlotOut(
         id=slot.id,
         advisor=slot.advisor.email,
         advisor_name=slot.advisor.name,
@@ -104,13 +104,13 @@ def slot_out(slot: AdvisorSlot) -> SlotOut:
     )
 
 
-def booking_out(booking: AdvisorBooking, reader) -> BookingOut:
+def booking_out(booking: AdvisorBooking, reader) -> AdvisorBookingOut:
     slot = booking.slot
     link = None
     if booking.is_booked and slot.mode == SlotMode.ONLINE and reader.id == booking.user_id:
         profile = services.profile_of(slot.advisor_id)
         link = profile.meeting_url if profile is not None else None
-    return BookingOut(
+    return AdvisorBookingOut(
         id=booking.id,
         slot_id=booking.slot_id,
         status=booking.status,
@@ -140,8 +140,8 @@ def _readable(user, booking_id: int) -> AdvisorBooking:
     summary="Publish an advisor slot",
     tag=ADVISING,
     auth="token",
-    body=SlotIn,
-    response=SlotCreated,
+    body=AdvisorSlotIn,
+    response=AdvisorSlotCreated,
     status=201,
     errors={
         403: "`not_your_agenda`: advisors publish only their own slots (organisers any).",
@@ -151,7 +151,7 @@ def _readable(user, booking_id: int) -> AdvisorBooking:
         "`no_meeting_link` (online, but the advisor's profile has no meeting link).",
     },
 )
-def publish_slot(user, body: SlotIn):
+def publish_slot(user, body: AdvisorSlotIn):
     """One slot of 30 to 90 minutes, online (the advisor's own meeting link) or in person."""
 
     def work():
@@ -163,7 +163,7 @@ def publish_slot(user, body: SlotIn):
             venue_id=body.venue_id,
             actor=user,
         )
-        return SlotCreated(id=slot.id)
+        return AdvisorSlotCreated(id=slot.id)
 
     answer = atomic(work)
     return reply(answer, 201, location=url_for("api.list_advisor_slots", advisor=body.advisor))
@@ -176,20 +176,20 @@ def publish_slot(user, body: SlotIn):
     summary="Free advisor slots",
     tag=ADVISING,
     auth="token",
-    query=SlotQuery,
-    response=SlotList,
+    query=AdvisorSlotQuery,
+    response=AdvisorSlotList,
 )
-def list_advisor_slots(user, query: SlotQuery):
+def list_advisor_slots(user, query: AdvisorSlotQuery):
     """Free future slots in time order, optionally of one advisor (by e-mail). Who booked
     which slot is not shown."""
     advisor_id = None
     if query.advisor:
         advisor = services.advisor_by_email(query.advisor)
         if advisor is None:
-            return reply(SlotList(items=[]))
+            return reply(AdvisorSlotList(items=[]))
         advisor_id = advisor.id
     slots = queries.free_slots(utcnow(), advisor_id=advisor_id, limit=500)
-    return reply(SlotList(items=[slot_out(s) for s in slots]))
+    return reply(AdvisorSlotList(items=[slot_out(s) for s in slots]))
 
 
 @api(
@@ -199,19 +199,21 @@ def list_advisor_slots(user, query: SlotQuery):
     summary="Withdraw an advisor slot",
     tag=ADVISING,
     auth="token",
-    body=NoBody,
+    body=AdvisingNoBody,
     optional_body=True,
-    response=SlotCreated,
+    response=AdvisorSlotCreated,
     errors={
         403: "`not_your_agenda`: only the slot's advisor and organisers.",
         404: "`slot_not_found`.",
         409: "`slot_past`: the slot has started.",
     },
 )
-def cancel_advisor_slot(user, slot_id: int, body: NoBody):
+def cancel_advisor_slot(user, slot_id: int, body: AdvisingNoBody):
     """The booked person, if any, is told and their invite cancelled. A repeat changes
     nothing."""
-    return reply(atomic(lambda: SlotCreated(id=services.cancel_slot(slot_id, actor=user).id)))
+    return reply(
+        atomic(lambda: AdvisorSlotCreated(id=services.cancel_slot(slot_id, actor=user).id))
+    )
 
 
 # -- bookings -----------------------------------------------------------------------------------
@@ -234,13 +236,13 @@ BOOKING_ERRORS = {
     summary="Book an advisor slot",
     tag=ADVISING,
     auth="token",
-    body=BookIn,
+    body=AdvisorBookIn,
     optional_body=True,
-    response=BookingOut,
+    response=AdvisorBookingOut,
     status=201,
     errors=BOOKING_ERRORS,
 )
-def book_advisor_slot(user, slot_id: int, body: BookIn):
+def book_advisor_slot(user, slot_id: int, body: AdvisorBookIn):
     """Book the slot for the caller (or, organisers, `participant`). A repeat by the person
     who has it: 200 with the existing booking. Someone else has it: 409 `slot_taken`."""
 
@@ -261,7 +263,7 @@ def book_advisor_slot(user, slot_id: int, body: BookIn):
     summary="One career conversation",
     tag=ADVISING,
     auth="token",
-    response=BookingOut,
+    response=AdvisorBookingOut,
 )
 def get_advisor_booking(user, booking_id: int):
     """For the booked person, the advisor and organisers. Never the advisor's note."""
@@ -275,12 +277,12 @@ def get_advisor_booking(user, booking_id: int):
     summary="Cancel a career conversation",
     tag=ADVISING,
     auth="token",
-    body=NoBody,
+    body=AdvisingNoBody,
     optional_body=True,
-    response=BookingOut,
+    response=AdvisorBookingOut,
     errors=BOOKING_ERRORS,
 )
-def cancel_advisor_booking(user, booking_id: int, body: NoBody):
+def cancel_advisor_booking(user, booking_id: int, body: AdvisingNoBody):
     """Until 24 hours before the start for the booked person (the advisor and organisers
     until the start). A repeat changes nothing."""
     _readable(user, booking_id)
@@ -294,11 +296,11 @@ def cancel_advisor_booking(user, booking_id: int, body: NoBody):
     summary="Move a career conversation",
     tag=ADVISING,
     auth="token",
-    body=MoveIn,
-    response=BookingOut,
+    body=AdvisorMoveIn,
+    response=AdvisorBookingOut,
     errors=BOOKING_ERRORS,
 )
-def move_advisor_booking(user, booking_id: int, body: MoveIn):
+def move_advisor_booking(user, booking_id: int, body: AdvisorMoveIn):
     """To another free slot of the same advisor, until 24 hours before the current start.
     The booking keeps its id (and its invite its UID)."""
     _readable(user, booking_id)
