@@ -26,14 +26,24 @@ _BOOKED = and_(
 )
 
 
+_RETIRED = and_(
+    AdvisorProfile.user_id == AdvisorSlot.advisor_id,
+    AdvisorProfile.active.is_(False),
+    User.id == AdvisorSlot.advisor_id,
+    User.role != Role.ADVISOR,
+)
+
+
 def free_slots(now: datetime, advisor_id: int | None = None, limit: int | None = None):
-    """Future slots nobody has booked, with advisor and venue, in time order (one query)."""
+    """Future slots nobody has booked of people who are advisors, with advisor and venue, in
+    time order (one query)."""
     query = (
         select(AdvisorSlot)
         .where(
             AdvisorSlot.cancelled.is_(False),
             AdvisorSlot.starts_at > now,
             ~exists().where(_BOOKED),
+            ~exists().where(_RETIRED),
         )
         .options(joinedload(AdvisorSlot.advisor), joinedload(AdvisorSlot.venue))
         .order_by(AdvisorSlot.starts_at, AdvisorSlot.id)

@@ -84,9 +84,11 @@ def _not_an_advisor() -> NotFound:
     return NotFound(message, code="not_an_advisor", fields={"advisor": message})
 
 
-def lock_advisor(advisor_id: int) -> AdvisorProfile:
+def lock_advisor(advisor_id: int, *, active: bool = True) -> AdvisorProfile:
     """The advisor's profile row, locked until commit (the lock of their agenda). A person
-    with the role `advisor` gets their profile on first use."""
+    with the role `advisor` gets their profile on first use. `active`: refuse someone who is
+    no longer an advisor (publishing, booking); cancelling and moving what was booked with
+    them still works."""
     profile = db.session.scalar(
         for_update(
             select(AdvisorProfile).where(AdvisorProfile.user_id == advisor_id)
@@ -101,7 +103,7 @@ def lock_advisor(advisor_id: int) -> AdvisorProfile:
         profile = AdvisorProfile(user_id=advisor_id, bio="", location="")
         db.session.add(profile)
         db.session.flush()
-    if not profile.active and profile.user.role != Role.ADVISOR:
+    if active and not profile.active and profile.user.role != Role.ADVISOR:
         raise _not_an_advisor()
     return profile
 
@@ -364,7 +366,7 @@ def cancel_slot(slot_id: int, *, actor: User, now: datetime | None = None) -> Ad
     invite is cancelled. A repeat changes nothing."""
     now = now or utcnow()
     advisor_id = _slot_advisor(slot_id)
-    lock_advisor(advisor_id)
+    lock_advisor(advisor_id, active=False)
     slot = _lock_slots(slot_id)[slot_id]
     if not (actor.is_organiser or actor.id == slot.advisor_id):
         raise PermissionDenied(_l("You may change only your own slots."), code="not_your_agenda")
@@ -457,7 +459,7 @@ def _lock_booking(booking_id: int) -> AdvisorBooking:
     )
     if slot_id is None:
         raise NotFound(_l("No such booking."), code="booking_not_found")
-    lock_advisor(_slot_advisor(slot_id))
+    lock_advisor(_slot_advisor(slot_id), active=False)
     booking = db.session.scalar(
         for_update(select(AdvisorBooking).where(AdvisorBooking.id == booking_id)).execution_options(
             populate_existing=True

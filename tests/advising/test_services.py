@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from booking.advising import services
+from booking.advising import queries, services
 from booking.advising.models import AdvisorBooking, AdvisorProfile, AdvisorSlot, BookingStatus
+from booking.core.db import utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from booking.core.timez import local
 from booking.extensions import db
@@ -92,12 +93,19 @@ def test_someone_who_is_not_an_advisor_has_no_agenda(make, db_session):
 
 
 def test_a_retired_organiser_advisor_publishes_no_more(make, db_session, slot):
-    organiser = make.user("organiser")
+    organiser, person = make.user("organiser"), make.user()
     services.set_advisor(organiser, services.ProfileData("https://meet.example/o"), actor=organiser)
+    booked, free = slot(person=organiser, hour=10), slot(person=organiser, hour=14)
+    booking = services.book(booked.id, person, actor=person).booking
     services.retire_advisor(organiser, actor=organiser)
     assert not services.is_advisor(organiser)
     with pytest.raises(NotFound):
-        slot(person=organiser)
+        slot(person=organiser, hour=16)
+    assert free.id not in {s.id for s in queries.free_slots(utcnow())}
+    with pytest.raises(NotFound):
+        services.book(free.id, make.user(), actor=organiser)
+    # What was booked with them can still be cancelled.
+    assert services.cancel_booking(booking.id, actor=person).status == "cancelled"
 
 
 # -- slots --------------------------------------------------------------------------------------
