@@ -76,6 +76,8 @@ def _register_features(app: Flask) -> None:
     from booking import models  # noqa: F401 - every model registered with the metadata
     from booking.accounts.cli import register as register_accounts_cli
     from booking.accounts.views import bp as accounts_bp
+    from booking.advising.cli import register as register_advising_cli
+    from booking.advising.views import bp as advising_bp
     from booking.api import bp as api_bp
     from booking.calendar.views import bp as calendar_bp
     from booking.catalogue.views import bp as catalogue_bp
@@ -101,11 +103,13 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(advising_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py
 
     register_accounts_cli(app)
+    register_advising_cli(app)
     register_demo_cli(app)
     register_enrolment_cli(app)
     register_notifications_cli(app)
@@ -116,6 +120,8 @@ def _register_features(app: Flask) -> None:
 def _register_messages_and_duties(app: Flask) -> None:
     """What each feature tells notifications, which imports no feature: its message kinds,
     the attachments of its messages, and its periodic duties (notifications.registry)."""
+    from booking.advising import messages as advising_messages
+    from booking.calendar import advising as advising_invites
     from booking.calendar import ics
     from booking.enrolment import duties as enrolment_duties
     from booking.enrolment import messages as enrolment_messages
@@ -123,3 +129,5 @@ def _register_messages_and_duties(app: Flask) -> None:
     enrolment_messages.register(app)
     enrolment_duties.register(app)
     ics.register(app)
+    advising_messages.register(app)
+    advising_invites.register(app)

@@ -1,6 +1,12 @@
 """Imports every feature's models so the metadata (and Alembic) sees all tables."""
 
 from booking.accounts.models import ApiToken, Organisation, Team, User  # noqa: F401
+from booking.advising.models import (  # noqa: F401
+    AdvisorBooking,
+    AdvisorNote,
+    AdvisorProfile,
+    AdvisorSlot,
+)
 from booking.catalogue.models import Category, Course, TargetGroup  # noqa: F401
 from booking.core.models import AuditEntry  # noqa: F401
 from booking.enrolment.models import (  # noqa: F401

@@ -129,7 +129,7 @@ def test_demo_data_seeds_once_with_the_seed_catalogue(app, db_session):
         "Symposium Samen in beweging",
     }
     roles = {u.role for u in db_session.query(User)}
-    assert roles == {"participant", "team_leader", "organiser", "hr", "admin"}
+    assert roles == {"participant", "team_leader", "organiser", "hr", "admin", "advisor"}
     levels = {u.education_level for u in db_session.query(User)}
     assert {"mbo", "hbo", "wo"} <= levels
     modes = {s.mode for s in db_session.query(Session)}

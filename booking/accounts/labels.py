@@ -12,6 +12,7 @@ ROLES = {
     "organiser": _l("Organiser"),
     "hr": _l("HR contact"),
     "admin": _l("Administrator"),
+    "advisor": _l("Career advisor"),
 }
 
 TEMPLATE_GLOBALS = {"role_label": lambda code: label(ROLES, code)}

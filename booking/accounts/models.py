@@ -20,6 +20,7 @@ class Role(StrEnum):
     ORGANISER = "organiser"
     HR = "hr"
     ADMIN = "admin"
+    ADVISOR = "advisor"  # a career advisor (booking.advising); organisers can be one too
 
 
 class EducationLevel(StrEnum):

@@ -3,8 +3,8 @@
 Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), `errors`,
 `schemas` (shared field types, envelopes), one module per resource with its shapes
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
-`reservations`, `rosters`, `taxonomy` for the catalogue's lists, `speakers`), `openapi`
-(the document).
+`reservations`, `rosters`, `events`, `advising`, `taxonomy` for the catalogue's lists,
+`speakers`), `openapi` (the document).
 """
 
 from flask import Blueprint
@@ -12,6 +12,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from booking.api import (  # noqa: E402, F401
+    advising,
     approvals,
     courses,
     enrolments,

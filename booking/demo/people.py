@@ -11,6 +11,7 @@ DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - printed in the README on 
 DEMO_LOGINS = [
     ("beheer@talentmvs.example.nl", "Bea Beheer", Role.ADMIN, None, None, "hbo"),
     ("organisator@talentmvs.example.nl", "Olga Organisator", Role.ORGANISER, None, None, "hbo"),
+    ("loopbaanadviseur@talentmvs.example.nl", "Anouk Adviseur", Role.ADVISOR, None, None, "wo"),
     ("hr@schiedam.example.nl", "Hanneke de Roo", Role.HR, "Gemeente Schiedam", None, "hbo"),
     (
         "teamleider@vlaardingen.example.nl",

@@ -23,6 +23,7 @@ EXPECTED = {
     Role.HR: {"/mijn-team": 403, "/organisatie": 200, "organiser": 403},
     Role.ORGANISER: {"/mijn-team": 403, "/organisatie": 403, "organiser": 200},
     Role.ADMIN: {"/mijn-team": 403, "/organisatie": 200, "organiser": 200},
+    Role.ADVISOR: {"/mijn-team": 403, "/organisatie": 403, "organiser": 403},
 }
 
 

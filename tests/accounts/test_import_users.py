@@ -165,7 +165,7 @@ def test_every_kind_of_bad_row_is_reported_by_line_and_the_good_rows_are_importe
 
     result = cli("import-users", csv_file(text), code=1)
 
-    roles = "Choose one of: participant, team_leader, organiser, hr, admin."
+    roles = "Choose one of: participant, team_leader, organiser, hr, admin, advisor."
     levels = "Choose one of: mbo, hbo, wo."
     assert problems(result) == [
         "line 3: email: Enter a valid e-mail address.",
@@ -207,7 +207,7 @@ def test_quoted_line_breaks_count_as_lines(cli, csv_file, centre):
     result = cli("import-users", csv_file(text), code=1)
 
     assert problems(result) == [
-        "line 8: role: Choose one of: participant, team_leader, organiser, hr, admin."
+        "line 8: role: Choose one of: participant, team_leader, organiser, hr, admin, advisor."
     ]
     assert "warning: ignoring column 'notes'" in result.stderr
     assert summary(result) == "created 2, updated 0, unchanged 0, rejected 1"
@@ -225,7 +225,7 @@ def test_semicolons_crlf_free_column_order_and_loose_header_names(cli, csv_file,
     result = cli("import-users", csv_file(text), code=1)
 
     assert problems(result) == [
-        "line 5: role: Choose one of: participant, team_leader, organiser, hr, admin."
+        "line 5: role: Choose one of: participant, team_leader, organiser, hr, admin, advisor."
     ]
     assert "warning: ignoring column 'Telefoon'" in result.stderr
     piet = users()["piet@vlaardingen.nl"]
