@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import force_locale
 
 from booking.accounts.models import Role, User
-from booking.advising import services
+from booking.advising import advisors
 from booking.core.db import atomic
 from booking.core.errors import DomainError
 from booking.extensions import db
@@ -28,11 +28,11 @@ def register(app: Flask) -> None:
         with force_locale("en"):
             try:
                 if remove:
-                    atomic(services.retire_advisor, email, actor=SYSTEM)
+                    atomic(advisors.retire_advisor, email, actor=SYSTEM)
                     click.echo(f"{email.strip().lower()} is no longer a career advisor.")
                     return
-                data = services.ProfileData(meeting_url, bio, location)
-                atomic(services.set_advisor, email, data, actor=SYSTEM)
+                data = advisors.ProfileData(meeting_url, bio, location)
+                atomic(advisors.set_advisor, email, data, actor=SYSTEM)
             except DomainError as error:
                 db.session.rollback()
                 for name, message in (error.fields or {"error": error.message}).items():

@@ -2,7 +2,7 @@
 
 A person is an advisor through an `AdvisorProfile` (the role `advisor`, or an organiser
 marked as one): it holds the meeting link of their online slots and serves as the lock of
-everything that changes their agenda (`services.lock_advisor`, invariant 9).
+everything that changes their agenda (`advisors.lock_advisor`, invariant 9).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Career conversations: advisors, their slots, bookings, moves, cancellations and notes.
+"""Career conversations: advisors' slots, bookings, moves, cancellations and notes (who is
+an advisor, and their profile, is `advisors`').
 
 Lock order (invariant 9): the advisor's profile row first (`lock_advisor`), then the slot
 rows in id order. Everything that changes one advisor's agenda (publishing, booking, moving,
@@ -20,8 +21,11 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from booking.accounts.models import Role, User
-from booking.accounts.services import email_key
+from booking.accounts.models import User
+from booking.advising.advisors import (
+    find_person,
+    lock_advisor,
+)
 from booking.advising.messages import AdvisingKind
 from booking.advising.models import (
     MAX_MINUTES,
@@ -40,128 +44,12 @@ from booking.core.timez import from_local
 from booking.extensions import db
 from booking.notifications.services import queue
 from booking.scheduling.models import Venue, VenueKind
-from booking.scheduling.venues import valid_join_url
 
 CHANGE_DEADLINE = timedelta(hours=24)  # the booked person cancels or moves until then
 MAX_WEEKS = 52
 NOTE_MAX = 20_000
 
 # -- advisors -----------------------------------------------------------------------------------
-
-
-def is_advisor(user: User | None, profile: AdvisorProfile | None = None) -> bool:
-    """The role `advisor`, or anyone (an organiser) with an active profile."""
-    if user is None or not getattr(user, "is_authenticated", True):
-        return False
-    if user.role == Role.ADVISOR:
-        return True
-    if profile is None:
-        profile = profile_of(user.id)
-    return profile is not None and profile.active
-
-
-def profile_of(user_id: int) -> AdvisorProfile | None:
-    return db.session.scalar(select(AdvisorProfile).where(AdvisorProfile.user_id == user_id))
-
-
-def advisor_by_email(email: str) -> User | None:
-    person = db.session.scalar(select(User).where(User.email == email_key(email)))
-    return person if person is not None and is_advisor(person) else None
-
-
-def _person(who: User | str, field_name: str = "participant") -> User:
-    if isinstance(who, User):
-        return who
-    person = db.session.scalar(select(User).where(User.email == email_key(who)))
-    if person is None or not person.active:
-        message = _l("No such person.")
-        raise NotFound(message, code="person_not_found", fields={field_name: message})
-    return person
-
-
-def _not_an_advisor() -> NotFound:
-    message = _l("This person is not a career advisor.")
-    return NotFound(message, code="not_an_advisor", fields={"advisor": message})
-
-
-def lock_advisor(advisor_id: int, *, active: bool = True) -> AdvisorProfile:
-    """The advisor's profile row, locked until commit (the lock of their agenda). A person
-    with the role `advisor` gets their profile on first use. `active`: refuse someone who is
-    no longer an advisor (publishing, booking); cancelling and moving what was booked with
-    them still works."""
-    profile = db.session.scalar(
-        for_update(
-            select(AdvisorProfile).where(AdvisorProfile.user_id == advisor_id)
-        ).execution_options(populate_existing=True)
-    )
-    if profile is None:
-        user = db.session.get(User, advisor_id)
-        if user is None or user.role != Role.ADVISOR:
-            raise _not_an_advisor()
-        # A racing first use inserts the same user_id: the unique violation makes atomic
-        # run the work again, which then finds (and locks) the winner's row.
-        profile = AdvisorProfile(user_id=advisor_id, bio="", location="")
-        db.session.add(profile)
-        db.session.flush()
-    if active and not profile.active and profile.user.role != Role.ADVISOR:
-        raise _not_an_advisor()
-    return profile
-
-
-@dataclass
-class ProfileData:
-    meeting_url: str | None = None
-    bio: str = ""
-    location: str = ""
-
-
-def _check_profile(data: ProfileData) -> None:
-    errors = {}
-    if data.meeting_url and (len(data.meeting_url) > 500 or not valid_join_url(data.meeting_url)):
-        errors["meeting_url"] = _l("Give a web address that starts with https:// or http://.")
-    if len(data.location or "") > 200:
-        errors["location"] = _l("Use at most %(n)d characters.", n=200)
-    if len(data.bio or "") > 5000:
-        errors["bio"] = _l("Use at most %(n)d characters.", n=5000)
-    if errors:
-        raise ValidationError(next(iter(errors.values())), code="invalid_profile", fields=errors)
-
-
-def set_advisor(who: User | str, data: ProfileData, *, actor: User) -> AdvisorProfile:
-    """Mark someone as a career advisor (organisers), or change an advisor's profile (the
-    organisers, or the advisor themselves)."""
-    person = _person(who, "email")
-    if not (actor.is_organiser or (actor.id == person.id and is_advisor(person))):
-        raise PermissionDenied(_l("Only organisers can mark people as career advisors."))
-    _check_profile(data)
-    profile = profile_of(person.id)
-    created = profile is None
-    if created:
-        profile = AdvisorProfile(user_id=person.id)
-        db.session.add(profile)
-    profile.meeting_url = (data.meeting_url or "").strip() or None
-    profile.bio = (data.bio or "").strip()
-    profile.location = (data.location or "").strip()
-    profile.active = True
-    db.session.flush()
-    audit(actor, "advisor.created" if created else "advisor.updated", profile)
-    return profile
-
-
-def retire_advisor(who: User | str, *, actor: User) -> AdvisorProfile:
-    """An organiser takes the mark away; published slots and bookings stay as they are."""
-    if not actor.is_organiser:
-        raise PermissionDenied(_l("Only organisers can mark people as career advisors."))
-    person = _person(who, "email")
-    profile = profile_of(person.id)
-    if profile is None:
-        raise _not_an_advisor()
-    profile.active = False
-    audit(actor, "advisor.retired", profile)
-    return profile
-
-
-# -- slots --------------------------------------------------------------------------------------
 
 
 def _may_manage(actor: User, advisor: User) -> bool:
@@ -232,7 +120,7 @@ def publish_slot(
     now: datetime | None = None,
 ) -> AdvisorSlot:
     """One slot: 30-90 minutes, in the future, not overlapping another of the advisor's."""
-    person = _person(advisor, "advisor")
+    person = find_person(advisor, "advisor")
     if not _may_manage(actor, person):
         raise PermissionDenied(_l("You may publish only your own slots."), code="not_your_agenda")
     profile = lock_advisor(person.id)
@@ -310,7 +198,7 @@ def publish_series(
 ) -> SeriesOutcome:
     """Slots every week on one weekday; those that overlap an existing slot (or have passed)
     are skipped and named in the outcome, the rest are published."""
-    person = _person(advisor, "advisor")
+    person = find_person(advisor, "advisor")
     if not _may_manage(actor, person):
         raise PermissionDenied(_l("You may publish only your own slots."), code="not_your_agenda")
     _check_series(data)
@@ -422,7 +310,7 @@ def book(
     """Book a free slot for the actor (or, for organisers, anyone). A repeat by the person
     who has it returns their booking (created=False); someone else's: `slot_taken`."""
     now = now or utcnow()
-    person = _person(participant)
+    person = find_person(participant)
     if not (actor.id == person.id or actor.is_organiser):
         raise PermissionDenied(_l("You may book only for yourself."), code="not_your_person")
     advisor_id = _slot_advisor(slot_id)

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from booking.advising import advisors as advisor_profiles
 from booking.advising import queries, services
 from booking.advising.forms import AdvisorForm, NoteForm, ProfileForm, SeriesForm, SlotForm
 from booking.advising.models import place_of
@@ -61,7 +62,7 @@ def index():
         advisors=advisors,
         mine=mine,
         booked_with=booked_with,
-        advisor_me=services.is_advisor(me),
+        advisor_me=advisor_profiles.is_advisor(me),
         meeting_line=meeting_line,
     )
 
@@ -126,7 +127,7 @@ def move(booking_id: int):
 
 def _advisor_only():
     me = _me()
-    if not services.is_advisor(me):
+    if not advisor_profiles.is_advisor(me):
         abort(403)
     return me
 
@@ -139,7 +140,7 @@ def _venue_choices(form) -> None:
 def _agenda_page(slot_form=None, series_form=None, profile_form=None, problems=(), status=200):
     me = _me()
     now = utcnow()
-    profile = services.profile_of(me.id)
+    profile = advisor_profiles.profile_of(me.id)
     slot_form = slot_form or SlotForm(formdata=None)
     series_form = series_form or SeriesForm(formdata=None)
     profile_form = profile_form or ProfileForm(formdata=None, obj=profile)
@@ -252,11 +253,11 @@ def profile():
     form = ProfileForm()
     if not form.validate():
         return _agenda_page(profile_form=form, status=422)
-    data = services.ProfileData(
+    data = advisor_profiles.ProfileData(
         form.meeting_url.data, form.bio.data or "", form.location.data or ""
     )
     try:
-        atomic(services.set_advisor, me, data, actor=me)
+        atomic(advisor_profiles.set_advisor, me, data, actor=me)
     except DomainError as error:
         return _agenda_page(profile_form=form, problems=show_errors(form, error), status=422)
     flash(_("Your profile is saved."), "success")
@@ -308,11 +309,11 @@ def manage():
     form = AdvisorForm()
     problems = []
     if request.method == "POST" and form.validate():
-        data = services.ProfileData(
+        data = advisor_profiles.ProfileData(
             form.meeting_url.data, form.bio.data or "", form.location.data or ""
         )
         try:
-            atomic(services.set_advisor, form.email.data, data, actor=me)
+            atomic(advisor_profiles.set_advisor, form.email.data, data, actor=me)
         except DomainError as error:
             problems = show_errors(form, error)
         else:
@@ -332,7 +333,7 @@ def retire(user_id: int):
     if advisor is None:
         abort(404)
     try:
-        atomic(services.retire_advisor, advisor, actor=me)
+        atomic(advisor_profiles.retire_advisor, advisor, actor=me)
     except DomainError as error:
         flash(str(error.message), "error")
     return redirect(url_for("advising.manage"), code=303)

@@ -8,6 +8,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field
 
+from booking.advising import advisors as advisor_profiles
 from booking.advising import queries, services
 from booking.advising.models import AdvisorBooking, AdvisorSlot, BookingStatus, SlotMode
 from booking.api import bp
@@ -108,7 +109,7 @@ def booking_out(booking: AdvisorBooking, reader) -> AdvisorBookingOut:
     slot = booking.slot
     link = None
     if booking.is_booked and slot.mode == SlotMode.ONLINE and reader.id == booking.user_id:
-        profile = services.profile_of(slot.advisor_id)
+        profile = advisor_profiles.profile_of(slot.advisor_id)
         link = profile.meeting_url if profile is not None else None
     return AdvisorBookingOut(
         id=booking.id,
@@ -184,7 +185,7 @@ def list_advisor_slots(user, query: AdvisorSlotQuery):
     which slot is not shown."""
     advisor_id = None
     if query.advisor:
-        advisor = services.advisor_by_email(query.advisor)
+        advisor = advisor_profiles.advisor_by_email(query.advisor)
         if advisor is None:
             return reply(AdvisorSlotList(items=[]))
         advisor_id = advisor.id

@@ -8,7 +8,7 @@ from datetime import time, timedelta
 from sqlalchemy import select
 
 from booking.accounts.models import Role, User
-from booking.advising import services
+from booking.advising import advisors, services
 from booking.core.db import utcnow
 from booking.core.timez import local
 from booking.extensions import db
@@ -27,9 +27,9 @@ def seed_advising() -> None:
     admin = db.session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id))
     advisor, organiser = _user(ADVISOR), _user(ORGANISER)
     centre = db.session.scalar(select(Venue).where(Venue.name == CENTRE))
-    services.set_advisor(
+    advisors.set_advisor(
         advisor,
-        services.ProfileData(
+        advisors.ProfileData(
             meeting_url="https://teams.example.nl/l/loopbaangesprek-anouk",
             bio="Loopbaanadviseur bij Talent MVS: over je ontwikkeling, een volgende stap of "
             "werk dat beter bij je past.",
@@ -37,9 +37,9 @@ def seed_advising() -> None:
         ),
         actor=admin,
     )
-    services.set_advisor(
+    advisors.set_advisor(
         organiser,
-        services.ProfileData(
+        advisors.ProfileData(
             meeting_url="https://teams.example.nl/l/loopbaangesprek-olga",
             bio="Organisator en loopbaancoach: over opleidingen die bij je passen.",
         ),

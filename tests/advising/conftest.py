@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from booking.advising import services
+from booking.advising import advisors, services
 
 MEETING = "https://teams.example.nl/l/advisor-1"
 
@@ -15,7 +15,7 @@ MEETING = "https://teams.example.nl/l/advisor-1"
 def advisor(make, db_session):
     """A person with the role advisor and a meeting link."""
     person = make.user("advisor", org=None, education_level=None)
-    services.set_advisor(person, services.ProfileData(meeting_url=MEETING), actor=person)
+    advisors.set_advisor(person, advisors.ProfileData(meeting_url=MEETING), actor=person)
     db_session.flush()
     return person
 

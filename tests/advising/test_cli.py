@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from booking.advising import services
+from booking.advising import advisors
 from tests.accounts.cli_support import Cli, users, write_file
 
 
@@ -21,7 +21,7 @@ def test_import_users_accepts_the_role_advisor(cli, tmp_path, db_session):
     )
     cli("import-users", path, code=0)
     person = users()["anouk@centrum.nl"]
-    assert person.role == "advisor" and services.is_advisor(person)
+    assert person.role == "advisor" and advisors.is_advisor(person)
 
 
 def test_set_advisor_marks_an_organiser_and_removes_the_mark(cli, make, db_session):
@@ -31,11 +31,11 @@ def test_set_advisor_marks_an_organiser_and_removes_the_mark(cli, make, db_sessi
         "set-advisor", "Olga@centrum.nl", "--meeting-url", "https://meet.example/o", code=0
     )
     assert "olga@centrum.nl is a career advisor" in result.stdout
-    profile = services.profile_of(organiser_id)
+    profile = advisors.profile_of(organiser_id)
     assert profile.meeting_url == "https://meet.example/o" and profile.active
     cli("set-advisor", "olga@centrum.nl", "--remove", code=0)
     db_session.rollback()
-    assert not services.is_advisor(users()["olga@centrum.nl"])
+    assert not advisors.is_advisor(users()["olga@centrum.nl"])
 
 
 def test_set_advisor_reports_refusals(cli, make, db_session):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from booking.advising import services
+from booking.advising import advisors, services
 from booking.advising.models import AdvisorBooking, AdvisorProfile, AdvisorSlot
 from booking.core.timez import local
 
@@ -93,7 +93,7 @@ def test_the_list_costs_a_fixed_number_of_statements(
 ):
     person = make.user()
     second = make.user("organiser")
-    services.set_advisor(second, services.ProfileData("https://meet.example/2"), actor=second)
+    advisors.set_advisor(second, advisors.ProfileData("https://meet.example/2"), actor=second)
 
     def publish(days):
         for who in (advisor, second):

@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from booking.advising import queries, services
-from booking.advising.models import AdvisorBooking, AdvisorProfile, AdvisorSlot, BookingStatus
-from booking.core.db import utcnow
+from booking.advising import advisors, services
+from booking.advising.models import AdvisorBooking, AdvisorSlot, BookingStatus
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from booking.core.timez import local
 from booking.extensions import db
@@ -33,79 +32,6 @@ def _kinds(person) -> list[str]:
 
 
 # -- advisors -----------------------------------------------------------------------------------
-
-
-def test_an_organiser_marked_as_advisor_publishes(make, db_session):
-    organiser = make.user("organiser")
-    assert not services.is_advisor(organiser)
-    services.set_advisor(
-        organiser.email, services.ProfileData(meeting_url="https://meet.example/o"), actor=organiser
-    )
-    assert services.is_advisor(organiser)
-    start = make.future(3, 10)
-    slot = services.publish_slot(
-        organiser,
-        starts_at=start,
-        ends_at=start + timedelta(minutes=30),
-        mode="online",
-        actor=organiser,
-    )
-    assert slot.advisor_id == organiser.id
-
-
-def test_only_organisers_mark_advisors(make, db_session):
-    participant, other = make.user(), make.user()
-    with pytest.raises(PermissionDenied):
-        services.set_advisor(other, services.ProfileData(), actor=participant)
-    with pytest.raises(PermissionDenied):
-        services.set_advisor(participant, services.ProfileData(), actor=participant)
-
-
-def test_a_person_with_the_role_gets_a_profile_on_first_use(make, db_session):
-    person = make.user("advisor", education_level=None)
-    assert services.is_advisor(person)
-    assert services.profile_of(person.id) is None
-    assert services.lock_advisor(person.id).user_id == person.id
-    assert db_session.scalar(select(AdvisorProfile).where(AdvisorProfile.user_id == person.id))
-
-
-def test_a_meeting_link_must_be_a_web_address(make, db_session):
-    organiser = make.user("organiser")
-    with pytest.raises(ValidationError) as excinfo:
-        services.set_advisor(
-            organiser, services.ProfileData(meeting_url="javascript:alert(1)"), actor=organiser
-        )
-    assert "meeting_url" in excinfo.value.fields
-
-
-def test_someone_who_is_not_an_advisor_has_no_agenda(make, db_session):
-    organiser, participant = make.user("organiser"), make.user()
-    start = make.future(3, 10)
-    with pytest.raises(NotFound) as excinfo:
-        services.publish_slot(
-            participant,
-            starts_at=start,
-            ends_at=start + timedelta(minutes=45),
-            mode="online",
-            actor=organiser,
-        )
-    assert _code(excinfo) == "not_an_advisor"
-
-
-def test_a_retired_organiser_advisor_publishes_no_more(make, db_session, slot):
-    organiser, person = make.user("organiser"), make.user()
-    services.set_advisor(organiser, services.ProfileData("https://meet.example/o"), actor=organiser)
-    booked, free = slot(person=organiser, hour=10), slot(person=organiser, hour=14)
-    booking = services.book(booked.id, person, actor=person).booking
-    services.retire_advisor(organiser, actor=organiser)
-    assert not services.is_advisor(organiser)
-    with pytest.raises(NotFound):
-        slot(person=organiser, hour=16)
-    assert free.id not in {s.id for s in queries.free_slots(utcnow())}
-    with pytest.raises(NotFound):
-        services.book(free.id, make.user(), actor=organiser)
-    # What was booked with them can still be cancelled.
-    assert services.cancel_booking(booking.id, actor=person).status == "cancelled"
 
 
 # -- slots --------------------------------------------------------------------------------------
@@ -182,7 +108,7 @@ def test_no_overlapping_slots_per_advisor(slot, make, advisor):
 
 def test_another_advisor_may_use_the_same_time(make, db_session, slot):
     other = make.user("advisor", education_level=None)
-    services.set_advisor(other, services.ProfileData("https://meet.example/2"), actor=other)
+    advisors.set_advisor(other, advisors.ProfileData("https://meet.example/2"), actor=other)
     slot(hour=10)
     assert slot(hour=10, person=other).advisor_id == other.id
 
@@ -327,7 +253,7 @@ def test_after_cancelling_one_may_book_again(make, slot):
 
 def test_another_advisor_is_another_booking(make, slot):
     person, other = make.user(), make.user("advisor", education_level=None)
-    services.set_advisor(other, services.ProfileData("https://meet.example/2"), actor=other)
+    advisors.set_advisor(other, advisors.ProfileData("https://meet.example/2"), actor=other)
     services.book(slot().id, person, actor=person)
     assert services.book(slot(person=other).id, person, actor=person).created
 
@@ -413,8 +339,8 @@ def test_move_to_another_free_slot_of_the_same_advisor(make, slot):
 def test_move_refusals(make, slot):
     person, rival = make.user(), make.user()
     other_advisor = make.user("advisor", education_level=None)
-    services.set_advisor(
-        other_advisor, services.ProfileData("https://m.example/x"), actor=other_advisor
+    advisors.set_advisor(
+        other_advisor, advisors.ProfileData("https://m.example/x"), actor=other_advisor
     )
     first, taken, later = slot(days=3, hour=10), slot(days=3, hour=14), slot(days=5, hour=10)
     elsewhere = slot(person=other_advisor)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.accounts.models import User
-from booking.advising import services
+from booking.advising import advisors, services
 from booking.advising.models import AdvisorBooking, AdvisorSlot, BookingStatus
 from booking.core.db import atomic
 from booking.extensions import db
@@ -20,8 +20,8 @@ from tests.concurrency.racing import race, unexpected
 
 def _advisor(make):
     advisor = make.user("advisor", education_level=None, password=None)
-    services.set_advisor(
-        advisor, services.ProfileData(meeting_url="https://meet.example/a"), actor=advisor
+    advisors.set_advisor(
+        advisor, advisors.ProfileData(meeting_url="https://meet.example/a"), actor=advisor
     )
     return advisor
 

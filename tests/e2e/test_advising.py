@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from booking.advising import services
+from booking.advising import advisors, services
 from booking.advising.models import AdvisorBooking
 
 pytestmark = pytest.mark.e2e
@@ -16,9 +16,9 @@ pytestmark = pytest.mark.e2e
 
 def test_a_member_of_staff_books_a_career_conversation(page, make, db_session, log_in, new_context):
     advisor = make.user("advisor", education_level=None)
-    services.set_advisor(
+    advisors.set_advisor(
         advisor,
-        services.ProfileData(meeting_url="https://teams.example.nl/l/gesprek"),
+        advisors.ProfileData(meeting_url="https://teams.example.nl/l/gesprek"),
         actor=advisor,
     )
     slots = []
