@@ -242,6 +242,7 @@ BOOKING_ERRORS = {
     response=AdvisorBookingOut,
     status=201,
     errors=BOOKING_ERRORS,
+    repeat="The caller (or participant) has this slot already: the existing booking.",
 )
 def book_advisor_slot(user, slot_id: int, body: AdvisorBookIn):
     """Book the slot for the caller (or, organisers, `participant`). A repeat by the person

@@ -66,6 +66,7 @@ def participant_key(actor: User, email: str | None) -> User | str:
     optional_body=True,
     response=EnrolmentOut,
     status=201,
+    repeat="A repeated or double-submitted request: the existing enrolment, unchanged.",
 )
 def enrol(user, session_id: int, body: EnrolIn):
     """Enrol the caller, or `participant`: a member of the caller's team (team leaders) or

@@ -279,6 +279,7 @@ REGISTRATION_ERRORS = {
     response=RegistrationOut,
     status=201,
     errors=REGISTRATION_ERRORS,
+    repeat="The person is registered already: the existing registration, unchanged.",
 )
 def register(user, event_id: int, body: RegistrationIn):
     """Register the caller (or `participant`) once, with at most one choice per slot. Each

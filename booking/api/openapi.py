@@ -128,6 +128,9 @@ def _operation(endpoint: Endpoint, refs: dict, schemas: dict) -> dict:
             "Location": {"description": "URL of the new item.", "schema": {"type": "string"}}
         }
     responses = {str(endpoint.status): success}
+    if endpoint.repeat:
+        repeated = {key: value for key, value in success.items() if key != "headers"}
+        responses["200"] = {**repeated, "description": endpoint.repeat}
     codes = [401]
     if endpoint.body is not None:
         codes += [400, 422]

@@ -34,6 +34,7 @@ class Endpoint:
     path_params: tuple[str, ...] = field(default=())
     media_type: str = "application/json"  # of the success response
     errors: tuple[tuple[int, str], ...] = ()  # error statuses described for this endpoint
+    repeat: str = ""  # a create that answers 200 with what exists: when it does
 
     @property
     def organiser(self) -> bool:
@@ -62,6 +63,7 @@ def api(
     description: str = "",
     media_type: str = "application/json",
     errors: dict[int, str] | None = None,
+    repeat: str = "",
 ):
     """Register a view. The view gets `user` (None when anonymous), and `body` and/or `query`
     already validated; it returns a Response (see `reply`).
@@ -71,7 +73,8 @@ def api(
     body counts as `{}` (a plain `POST .../cancel`), while the document names its shape.
     `media_type` names a success response that is not JSON (an iCalendar file, say).
     `errors` describes error answers particular to this endpoint (status: description),
-    in place of the document's general wording for that status.
+    in place of the document's general wording for that status. `repeat` says when a
+    create (201) answers 200 with what exists already; the document then lists that 200.
     """
     auth = "organiser" if organiser else auth
     if auth not in ("public", "token", "organiser"):
@@ -111,6 +114,7 @@ def api(
                 path_params=tuple(_PATH_PARAM.findall(rule)),
                 media_type=media_type,
                 errors=tuple(sorted((errors or {}).items())),
+                repeat=repeat,
             )
         )
         return wrapped

@@ -207,3 +207,20 @@ def test_error_answers_match_the_error_schema(client, doc, world):
     answer = client.post("/api/v1/sessions", json={}).get_json()
     assert set(answer) == set(doc["components"]["schemas"]["Error"]["properties"])
     assert set(answer["error"]) == set(doc["components"]["schemas"]["ErrorDetail"]["required"])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/sessions/{session_id}/enrolments",
+        "/api/v1/events/{event_id}/registrations",
+        "/api/v1/advisor-slots/{slot_id}/booking",
+    ],
+)
+def test_a_repeated_create_documents_its_200(doc, path):
+    """These creates answer a repeat with 200 and what exists: the document says so, with
+    the same shape as the 201 and no Location."""
+    responses = doc["paths"][path]["post"]["responses"]
+    assert {"200", "201"} <= set(responses)
+    assert responses["200"]["content"] == responses["201"]["content"]
+    assert "headers" not in responses["200"]
