@@ -125,9 +125,11 @@ def _register_messages_and_duties(app: Flask) -> None:
     from booking.calendar import ics
     from booking.enrolment import duties as enrolment_duties
     from booking.enrolment import messages as enrolment_messages
+    from booking.events import messages as event_messages
 
     enrolment_messages.register(app)
     enrolment_duties.register(app)
     ics.register(app)
     advising_messages.register(app)
     advising_invites.register(app)
+    event_messages.register(app)

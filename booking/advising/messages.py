@@ -1,7 +1,8 @@
 """The messages of career conversations: their stored codes, labels, subjects, and the family
 that loads what their templates read (notifications.registry). Each is about one booking
-(`data["booking_id"]`) and goes to its booked person; the invite is the calendar's
-(`booking.calendar.advising`).
+(`data["booking_id"]`) and goes to its booked person, or (the `advising_advisor_*` kinds) to
+the advisor of its slot, unless they made the change themselves; the invite is the
+calendar's (`booking.calendar.advising`).
 
 The codes are stored in `outbox_messages.kind` and wait there until sent: never rename one.
 """
@@ -32,6 +33,10 @@ class AdvisingKind(StrEnum):
     MOVED = "advising_moved"
     CANCELLED = "advising_cancelled"
     SLOT_CANCELLED = "advising_slot_cancelled"  # the advisor withdrew the slot
+    # To the advisor: someone booked, moved or cancelled a conversation with them.
+    ADVISOR_BOOKED = "advising_advisor_booked"
+    ADVISOR_MOVED = "advising_advisor_moved"
+    ADVISOR_CANCELLED = "advising_advisor_cancelled"
 
 
 A = AdvisingKind
@@ -40,13 +45,25 @@ SUBJECTS = {
     A.MOVED: _l("Career conversation moved: %(date)s"),
     A.CANCELLED: _l("Career conversation cancelled: %(date)s"),
     A.SLOT_CANCELLED: _l("Your career conversation cannot go ahead: %(date)s"),
+    A.ADVISOR_BOOKED: _l("New career conversation: %(date)s"),
+    A.ADVISOR_MOVED: _l("Career conversation moved by the participant: %(date)s"),
+    A.ADVISOR_CANCELLED: _l("Career conversation cancelled by the participant: %(date)s"),
 }
 LABELS = {
     A.BOOKED: _l("Career conversation booked"),
     A.MOVED: _l("Career conversation moved"),
     A.CANCELLED: _l("Career conversation cancelled"),
     A.SLOT_CANCELLED: _l("Career conversation withdrawn by the advisor"),
+    A.ADVISOR_BOOKED: _l("Career conversation booked (to the advisor)"),
+    A.ADVISOR_MOVED: _l("Career conversation moved (to the advisor)"),
+    A.ADVISOR_CANCELLED: _l("Career conversation cancelled (to the advisor)"),
 }
+TO_ADVISOR = {
+    A.BOOKED: A.ADVISOR_BOOKED,
+    A.MOVED: A.ADVISOR_MOVED,
+    A.CANCELLED: A.ADVISOR_CANCELLED,
+}
+ADVISOR_KINDS = frozenset(TO_ADVISOR.values())
 KINDS = tuple(
     Kind(
         code=k.value,
@@ -130,9 +147,13 @@ class AdvisingMessages:
             "when": None,
             "previous": None,
             "advisor": None,
+            "participant": None,
+            "for_advisor": message.kind in ADVISOR_KINDS,
             "place": None,
             "by_self": bool(data.get("by_self")),
-            "page_url": external_url("advising.index"),
+            "page_url": external_url(
+                "advising.agenda" if message.kind in ADVISOR_KINDS else "advising.index"
+            ),
         }
         date = ""
         if booking is not None:
@@ -145,7 +166,8 @@ class AdvisingMessages:
                 if previous
                 else None,
                 advisor=slot.advisor.name,
-                # The meeting link is for the booked person only, while the booking stands.
+                participant=booking.user.name,
+                # The meeting link: for the booked person and the advisor, while it stands.
                 place=place_of(slot, batch.profile_of(booking), with_link=booking.is_booked),
             )
         return Content(variables=variables, subject={"date": date})

@@ -26,7 +26,7 @@ from booking.advising.advisors import (
     find_person,
     lock_advisor,
 )
-from booking.advising.messages import AdvisingKind
+from booking.advising.messages import TO_ADVISOR, AdvisingKind
 from booking.advising.models import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -337,8 +337,16 @@ def book(
     )
     db.session.add(booking)
     db.session.flush()
-    queue(person, AdvisingKind.BOOKED, booking_id=booking.id)
+    _tell(booking, AdvisingKind.BOOKED, actor)
     return BookOutcome(booking, created=True)
+
+
+def _tell(booking: AdvisorBooking, kind: AdvisingKind, actor: User, **data) -> None:
+    """The booked person's message, and the advisor's (unless the advisor did it)."""
+    queue(booking.user, kind, booking_id=booking.id, **data)
+    advisor = booking.slot.advisor
+    if actor.id != advisor.id:
+        queue(advisor, TO_ADVISOR[kind], booking_id=booking.id, **data)
 
 
 def _lock_booking(booking_id: int) -> AdvisorBooking:
@@ -391,12 +399,7 @@ def cancel_booking(booking_id: int, *, actor: User, now: datetime | None = None)
         return booking
     _check_deadline(actor, booking, now)
     _end(booking, actor, now)
-    queue(
-        booking.user,
-        AdvisingKind.CANCELLED,
-        booking_id=booking.id,
-        by_self=actor.id == booking.user_id,
-    )
+    _tell(booking, AdvisingKind.CANCELLED, actor, by_self=actor.id == booking.user_id)
     db.session.flush()
     return booking
 
@@ -429,7 +432,7 @@ def move_booking(
     booking.slot = target
     booking.revision += 1
     db.session.flush()
-    queue(booking.user, AdvisingKind.MOVED, booking_id=booking.id, previous=previous.isoformat())
+    _tell(booking, AdvisingKind.MOVED, actor, previous=previous.isoformat())
     return booking
 
 

@@ -14,7 +14,17 @@ from booking.accounts.models import User
 from booking.api import bp
 from booking.api.enrolments import participant_key
 from booking.api.registry import api, reply
-from booking.api.schemas import Email, Id, Input, LocalTime, Moment, Output, PerMode, Text
+from booking.api.schemas import (
+    Email,
+    Id,
+    Input,
+    LocalTime,
+    Moment,
+    Output,
+    PerMode,
+    ReasonIn,
+    Text,
+)
 from booking.api.speakers import SpeakerOut, speaker_out
 from booking.core.db import atomic
 from booking.core.errors import NotFound, PermissionDenied
@@ -85,6 +95,8 @@ class EventOut(Output):
     capacity: int | None
     registered: int
     registration_deadline: LocalTime | None
+    cancelled_at: LocalTime | None = Field(description="Set once an organiser cancelled it.")
+    cancel_reason: str
     slots: list[SlotOut]
 
 
@@ -147,6 +159,8 @@ def event_out(event: Event, user) -> EventOut:
         capacity=event.capacity,
         registered=event.registered,
         registration_deadline=_moment(event.registration_deadline),
+        cancelled_at=_moment(event.cancelled_at),
+        cancel_reason=event.cancel_reason,
         slots=[
             SlotOut(
                 starts_at=iso_local(slot.starts_at),
@@ -257,11 +271,35 @@ def update_event(user, event_id: int, body: EventPatch):
     return reply(atomic(work))
 
 
+@api(
+    bp,
+    "/events/<int:event_id>/cancel",
+    "POST",
+    summary="Cancel an event",
+    tag=EVENTS,
+    organiser=True,
+    body=ReasonIn,
+    optional_body=True,
+    response=EventOut,
+)
+def cancel_event(user, event_id: int, body: ReasonIn):
+    """Cancels every programme item (each place and waitlist position, each person told
+    with the reason and their invite's cancellation) and every registration; a registrant
+    without a place is mailed too. The event stays, with `cancelled_at`. A repeat changes
+    nothing. The body may be left out."""
+
+    def work():
+        return event_out(services.cancel_event(event_id, actor=user, reason=body.reason), user)
+
+    return reply(atomic(work))
+
+
 # -- registrations ------------------------------------------------------------------------------
 
 REGISTRATION_ERRORS = {
     409: "`event_full` (the overall capacity is reached), `registration_closed` (after the "
-    "deadline), `registration_cancelled`, `clash` (a choice overlaps another place).",
+    "deadline), `event_cancelled`, `registration_cancelled`, `clash` (a choice overlaps "
+    "another place).",
     422: "`one_per_slot` (two choices in one slot), `not_in_programme`, `mode_required` "
     "(a hybrid item without `mode`).",
 }

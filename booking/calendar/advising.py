@@ -7,8 +7,9 @@ raises on every move and on the cancellation. The method is decided at send time
 booking as it is then: REQUEST while it is booked, CANCEL once it is not (an older message
 never re-announces a conversation that has since been cancelled).
 
-The location of an online conversation is the advisor's meeting link, and only in the booked
-person's own REQUEST; in person it is the venue with its address.
+The location of an online conversation is the advisor's meeting link, and only in a REQUEST
+(to the booked person, or to the advisor, whose own calendar gets the same UID with the
+participant's name); in person it is the venue with its address.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Event
 
-from booking.advising.messages import FAMILY, AdvisingKind, Batch
+from booking.advising.messages import ADVISOR_KINDS, FAMILY, AdvisingKind, Batch
 from booking.advising.models import AdvisorBooking, AdvisorProfile, place_of
 from booking.calendar.ics import (
     CANCEL,
@@ -38,7 +39,14 @@ from booking.core.db import utcnow
 from booking.core.urls import external_url
 from booking.notifications.registry import Invite, register_attachment
 
-TO_REQUEST = frozenset({AdvisingKind.BOOKED, AdvisingKind.MOVED})
+TO_REQUEST = frozenset(
+    {
+        AdvisingKind.BOOKED,
+        AdvisingKind.MOVED,
+        AdvisingKind.ADVISOR_BOOKED,
+        AdvisingKind.ADVISOR_MOVED,
+    }
+)
 
 
 def booking_uid(booking: AdvisorBooking) -> str:
@@ -58,11 +66,14 @@ def invite(
     *,
     language: str | None = None,
     now: datetime | None = None,
+    for_advisor: bool = False,
 ) -> str:
-    """One VCALENDAR with METHOD `method` for the booked person's conversation."""
+    """One VCALENDAR with METHOD `method` for the booked person's conversation, or for the
+    advisor's calendar (`for_advisor`: the advisor is the attendee)."""
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"unknown iTIP method {method!r}")
-    slot, person = booking.slot, booking.user
+    slot = booking.slot
+    person = slot.advisor if for_advisor else booking.user
     with force_locale(language or person.language or "nl"):
         place = place_of(slot, profile, with_link=method == REQUEST and booking.is_booked)
         event = Event()
@@ -71,7 +82,8 @@ def invite(
         event.add("sequence", booking.revision)
         event.add("organizer", organizer())
         event.add("attendee", attendee(person, method))
-        event.add("summary", _("Career conversation with %(name)s", name=slot.advisor.name))
+        other = booking.user if for_advisor else slot.advisor
+        event.add("summary", _("Career conversation with %(name)s", name=other.name))
         event.add("status", "CONFIRMED" if method == REQUEST else "CANCELLED")
         event.add("transp", "OPAQUE")
         event.add("dtstart", ical_time(slot.starts_at))
@@ -84,19 +96,26 @@ def invite(
         text = description(
             _("This conversation has been cancelled.") if method == CANCEL else None,
             _("Join the conversation: %(url)s", url=place.url) if place.url else None,
-            _("Your career conversations: %(url)s", url=external_url("advising.index")),
+            _("Your agenda: %(url)s", url=external_url("advising.agenda"))
+            if for_advisor
+            else _("Your career conversations: %(url)s", url=external_url("advising.index")),
         )
         event.add("description", text)
         return finish(new_calendar(method), [event], [slot])
 
 
 def message_invite(message, batch: Batch) -> Invite | None:
-    """The attachment of a career conversation message: only to the booked person."""
+    """The attachment of a career conversation message: to the booked person, and to the
+    advisor with the messages that tell them."""
     booking = batch.booking_of(message)
-    if booking is None or booking.user_id != message.user_id:
+    if booking is None:
+        return None
+    for_advisor = message.kind in ADVISOR_KINDS and booking.slot.advisor_id == message.user_id
+    if not for_advisor and booking.user_id != message.user_id:
         return None
     method = method_for(message.kind, booking)
-    text = invite(booking, batch.profile_of(booking), method, language=message.language)
+    profile = batch.profile_of(booking)
+    text = invite(booking, profile, method, language=message.language, for_advisor=for_advisor)
     return Invite(text, method)
 
 

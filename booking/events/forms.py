@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from booking.core.forms import options
 from booking.scheduling.labels import EVENT_KINDS
@@ -34,4 +41,18 @@ class EventForm(FlaskForm):
     )
     registration_deadline = DateTimeLocalField(
         _l("Registration deadline"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+
+
+class RegisterPersonForm(FlaskForm):
+    """An organiser registers someone; the choices are the programme's radio groups, read
+    by `booking.events.views.chosen_sessions`."""
+
+    email = EmailField(
+        _l("E-mail address of the participant"),
+        validators=[
+            DataRequired(_l("Give the participant's e-mail address.")),
+            Email(_l("Give a valid e-mail address.")),
+            Length(max=254),
+        ],
     )

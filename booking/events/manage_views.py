@@ -13,13 +13,15 @@ from flask_login import current_user
 
 from booking.core.auth import organiser_required
 from booking.core.db import atomic
-from booking.core.errors import DomainError, ValidationError
+from booking.core.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from booking.core.forms import show_errors
 from booking.core.timez import from_local, local
-from booking.events import queries
-from booking.events.forms import EventForm
+from booking.enrolment.manage_forms import CancelSessionForm
+from booking.enrolment.manage_views import field_problems
+from booking.events import queries, services
+from booking.events.forms import EventForm, RegisterPersonForm
 from booking.events.services import EVENT_FIELDS, EventData, create_event, update_event
-from booking.events.views import bp
+from booking.events.views import bp, chosen_mode, chosen_sessions
 from booking.extensions import db
 from booking.scheduling.models import Event
 
@@ -109,14 +111,85 @@ def manage_event(event_id: int):
     return render_template("events/manage_event.html", programme=programme, event=programme.event)
 
 
-@bp.get("/beheer/evenementen/<int:event_id>/aanmeldingen")
-@organiser_required
-def event_registrations(event_id: int):
+def _event_or_404(event_id: int) -> Event:
     event = db.session.get(Event, event_id)
     if event is None:
         abort(404)
+    return event
+
+
+@bp.route("/beheer/evenementen/<int:event_id>/annuleren", methods=["GET", "POST"])
+@organiser_required
+def cancel_event(event_id: int):
+    """A confirm step with the reason everyone is told; then every item and registration
+    is cancelled (`booking.events.services.cancel_event`)."""
+    event = _event_or_404(event_id)
+    if event.is_cancelled:
+        flash(_("This event has already been cancelled."), "info")
+        return redirect(url_for("events.manage_event", event_id=event_id), code=303)
+    form, problems = CancelSessionForm(), []
+    if request.method == "POST":
+        if form.validate():
+            atomic(
+                services.cancel_event,
+                event_id,
+                actor=current_user._get_current_object(),
+                reason=form.reason.data.strip(),
+            )
+            flash(_("The event has been cancelled; everyone registered will be told."), "success")
+            return redirect(url_for("events.manage_event", event_id=event_id), code=303)
+        problems = field_problems(form)
+    status = 422 if problems else 200
+    return render_template(
+        "events/cancel_event.html", event=event, form=form, problems=problems
+    ), status
+
+
+@bp.route("/beheer/evenementen/<int:event_id>/aanmeldingen", methods=["GET", "POST"])
+@organiser_required
+def event_registrations(event_id: int):
+    """Every registration with its choices, and a form to register someone by e-mail with
+    one choice per slot (the rules are the same as for their own registration)."""
+    event = _event_or_404(event_id)
+    me = current_user._get_current_object()
+    programme = queries.programme(event, me)
+    form, problems = RegisterPersonForm(), []
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            outcome = atomic(
+                services.register,
+                event_id,
+                form.email.data,
+                actor=me,
+                choices=chosen_sessions(programme),
+                mode=chosen_mode(),
+            )
+        except (NotFound, PermissionDenied) as error:
+            if not isinstance(error, NotFound) or error.code == "event_not_found":
+                raise
+            problems = show_errors(form, error)
+        except DomainError as error:
+            problems = show_errors(form, error)
+        else:
+            if outcome.created:
+                flash(_("%(name)s is registered.", name=outcome.registration.user.name), "success")
+            else:
+                flash(
+                    _(
+                        "%(name)s was registered already; nothing changed.",
+                        name=outcome.registration.user.name,
+                    ),
+                    "info",
+                )
+            return redirect(url_for("events.event_registrations", event_id=event_id), code=303)
+    elif request.method == "POST":
+        problems = field_problems(form)
+    event = _event_or_404(event_id)
     return render_template(
         "events/registrations.html",
         event=event,
         found=queries.registrations_of(event),
-    )
+        programme=queries.programme(event, me),
+        form=form,
+        problems=problems,
+    ), (422 if problems else 200)

@@ -23,7 +23,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from booking.accounts.models import User
 from booking.accounts.services import email_key
@@ -31,11 +31,14 @@ from booking.core.db import for_update, utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from booking.core.models import audit
 from booking.core.text import unique_slug
+from booking.enrolment import organiser
 from booking.enrolment import services as enrolment
 from booking.enrolment.common import may_act_for
-from booking.enrolment.models import Enrolment
+from booking.enrolment.models import ACTIVE, Enrolment
+from booking.events.messages import EventMessage
 from booking.events.models import EventChoice, EventRegistration, RegistrationStatus
 from booking.extensions import db
+from booking.notifications.services import queue
 from booking.scheduling.models import Event, EventKind, Session, SessionStatus
 
 # -- events -------------------------------------------------------------------------------------
@@ -135,6 +138,64 @@ def update_event(event_id: int, changes: dict, actor: User) -> Event:
     return event
 
 
+def cancel_event(
+    event_id: int, *, actor: User, reason: str | None = None, now: datetime | None = None
+) -> Event:
+    """Cancel the event: every programme item through the engine's session cancellation
+    (each place, request and waitlist position, each person told with the CANCEL of their
+    invite), then every registration; a registrant who held no place in it is told by an
+    event message. A repeat changes nothing. Lock order as everywhere: the event, then its
+    sessions one by one."""
+    if not actor.is_organiser:
+        raise PermissionDenied(_l("Only organisers can manage events."))
+    event = lock_event(event_id)
+    now = now or utcnow()
+    if event.is_cancelled:
+        return event
+    reason = (reason or "").strip()
+    note = (
+        _l("The event %(title)s has been cancelled: %(reason)s", title=event.title, reason=reason)
+        if reason
+        else _l("The event %(title)s has been cancelled.", title=event.title)
+    )
+    sessions = db.session.scalars(
+        select(Session.id).where(
+            Session.event_id == event.id, Session.status == SessionStatus.SCHEDULED
+        )
+    ).all()
+    told = set(
+        db.session.scalars(
+            select(Enrolment.user_id).where(
+                Enrolment.session_id.in_(sessions), Enrolment.status.in_(ACTIVE)
+            )
+        )
+    )
+    for session_id in sessions:
+        organiser.cancel_session(session_id, actor=actor, reason=str(note), now=now)
+    registrations = db.session.scalars(
+        select(EventRegistration)
+        .where(
+            EventRegistration.event_id == event.id,
+            EventRegistration.status == RegistrationStatus.ACTIVE,
+        )
+        .options(joinedload(EventRegistration.user))
+    ).all()
+    for registration in registrations:
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at, registration.cancelled_by_id = now, actor.id
+        if registration.user_id not in told:
+            queue(registration.user, EventMessage.CANCELLED, event_id=event.id, reason=reason)
+    event.registered = 0
+    event.cancelled_at, event.cancel_reason = now, reason
+    audit(
+        actor,
+        "event.cancelled",
+        event,
+        after={"reason": reason, "registrations": len(registrations)},
+    )
+    return event
+
+
 def lock_event(event_id: int) -> Event:
     event = db.session.scalar(
         for_update(select(Event).where(Event.id == event_id)).execution_options(
@@ -179,6 +240,11 @@ def _check_choices(event: Event, choices: list[int]) -> list[Session]:
             raise ValidationError(message, code="one_per_slot", fields={"choices": message})
         seen.add(slot_key(session))
     return chosen
+
+
+def _check_open(event: Event) -> None:
+    if event.is_cancelled:
+        raise Conflict(_l("This event has been cancelled."), code="event_cancelled")
 
 
 def _check_deadline(event: Event, actor: User, now: datetime) -> None:
@@ -244,6 +310,7 @@ def register(
     existing = _active_registration(event.id, person.id)
     if existing is not None:
         return RegisterOutcome(existing, created=False)
+    _check_open(event)
     _check_deadline(event, actor, now)
     chosen = _check_choices(event, choices)
     if event.capacity is not None and event.registered >= event.capacity:
@@ -306,6 +373,7 @@ def change_choices(
     now = now or utcnow()
     if not registration.is_active:
         raise Conflict(_l("This registration has been cancelled."), code="registration_cancelled")
+    _check_open(event)
     _check_deadline(event, actor, now)
     chosen = _check_choices(event, choices)
     wanted = {session.id for session in chosen}

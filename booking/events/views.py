@@ -15,7 +15,7 @@ from booking.scheduling.models import SeatMode
 bp = Blueprint("events", __name__)
 
 
-def _chosen_sessions(programme) -> list[int]:
+def chosen_sessions(programme) -> list[int]:
     """One radio group per slot (`slot-<n>`), its value a session id or empty (no choice)."""
     chosen = []
     for number, slot in enumerate(programme.slots, start=1):
@@ -26,7 +26,7 @@ def _chosen_sessions(programme) -> list[int]:
     return chosen
 
 
-def _mode() -> str | None:
+def chosen_mode() -> str | None:
     value = request.form.get("mode")
     return value if value in tuple(SeatMode) else None
 
@@ -39,7 +39,7 @@ def register(slug: str):
         abort(404)
     me = current_user._get_current_object()
     programme = queries.programme(event, me)
-    choices, mode = _chosen_sessions(programme), _mode()
+    choices, mode = chosen_sessions(programme), chosen_mode()
     existing = queries.active_registration(event.id, me.id)
     try:
         if existing is None:

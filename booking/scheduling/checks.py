@@ -170,6 +170,9 @@ def _check_event(data: SessionData, meetings: list[MeetingData], errors: dict) -
     if event is None:
         errors["event_id"] = _l("Choose an existing event.")
         return
+    if event.is_cancelled:
+        errors["event_id"] = _l("This event has been cancelled.")
+        return
     if not meetings:
         return
     starts, ends = meetings[0].starts_at, max(m.ends_at for m in meetings)

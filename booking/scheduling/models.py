@@ -155,10 +155,18 @@ class Event(TimestampMixin, db.Model):
     capacity: Mapped[int | None] = mapped_column(Integer)
     registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registered: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Cancelled by an organiser (booking.events.services.cancel_event): kept, with its
+    # programme and registrations cancelled, so people can still see what happened.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     sessions: Mapped[list[Session]] = relationship(
         back_populates="event", order_by="Session.starts_at"
     )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 # A session's own speakers (a webinar's guest, a festival workshop's host), in their order;

@@ -255,4 +255,8 @@ def event_programme(slug: str, user) -> tuple[Event | None, list[Session]]:
 def upcoming_events() -> list[Event]:
     now = utcnow()
     has_future = exists().where(Session.event_id == Event.id, Session.ends_at > now)
-    return list(db.session.scalars(select(Event).where(has_future).order_by(Event.title)))
+    return list(
+        db.session.scalars(
+            select(Event).where(has_future, Event.cancelled_at.is_(None)).order_by(Event.title)
+        )
+    )

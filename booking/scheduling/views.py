@@ -81,7 +81,9 @@ def _choices(form: SessionForm) -> None:
         select(Team, Organisation).join(Organisation).order_by(Organisation.name, Team.name)
     ).tuples()
     form.team.choices = blank + options((t.id, f"{o.name} – {t.name}") for t, o in teams)
-    events = db.session.scalars(select(Event).order_by(Event.title))
+    events = db.session.scalars(
+        select(Event).where(Event.cancelled_at.is_(None)).order_by(Event.title)
+    )
     form.event.choices = blank + options((e.id, e.title) for e in events)
     form.speakers.choices = options((s.id, s.described) for s in speaker_list())
 

@@ -107,3 +107,44 @@ def test_a_batch_renders_in_a_fixed_number_of_statements(make, db_session, advis
         return statements
 
     assert batch(2) == batch(8)
+
+
+def test_the_advisor_is_told_with_an_invite_of_their_own(make, slot, advisor):
+    """Booked, moved and cancelled by the participant: the advisor's mail names the
+    participant, and its invite (the same UID, the advisor as attendee) follows along."""
+    person = make.user(language="nl")
+    first, second = slot(days=3, hour=10), slot(days=4, hour=14)
+    booking = services.book(first.id, person, actor=person).booking
+    ((kind, booked),) = _sent(advisor)
+    assert kind == "advising_advisor_booked"
+    assert person.name in booked.text and "Nieuw loopbaangesprek" in booked.subject
+    request = check_itip(booked.ics, "REQUEST")
+    assert uid(request) == uid(check_itip(_sent(person)[0][1].ics, "REQUEST"))
+    assert person.name in texts(request) and advisor.email in booked.ics
+    assert MEETING in texts(request)
+
+    services.move_booking(booking.id, second.id, actor=person)
+    kind, moved = _sent(advisor)[-1]
+    assert kind == "advising_advisor_moved"
+    assert occurrences(check_itip(moved.ics, "REQUEST")) == [(second.starts_at, second.ends_at)]
+
+    services.cancel_booking(booking.id, actor=person)
+    kind, cancelled = _sent(advisor)[-1]
+    assert kind == "advising_advisor_cancelled"
+    assert seq(check_itip(cancelled.ics, "CANCEL")) == 2
+
+
+def test_an_advisor_who_cancels_themselves_gets_no_mail(make, slot, advisor):
+    person = make.user()
+    booking = services.book(slot().id, person, actor=person).booking
+    services.cancel_booking(booking.id, actor=advisor)
+    assert [kind for kind, _r in _sent(advisor)] == ["advising_advisor_booked"]
+    assert _sent(person)[-1][0] == "advising_cancelled"
+
+
+def test_an_organiser_booking_for_someone_tells_both(make, slot, advisor):
+    organiser, person = make.user("organiser"), make.user()
+    services.book(slot().id, person.email, actor=organiser)
+    assert [k for k, _r in _sent(person)] == ["advising_booked"]
+    assert [k for k, _r in _sent(advisor)] == ["advising_advisor_booked"]
+    assert _sent(organiser) == []

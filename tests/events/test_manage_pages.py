@@ -157,6 +157,7 @@ def test_edit_keeps_the_service_rules(client, make, festival, db_session):
         "/beheer/evenementen/{id}",
         "/beheer/evenementen/{id}/bewerken",
         "/beheer/evenementen/{id}/aanmeldingen",
+        "/beheer/evenementen/{id}/annuleren",
     ],
 )
 @pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.TEAM_LEADER, Role.HR])

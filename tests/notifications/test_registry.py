@@ -64,8 +64,8 @@ def test_queue_refuses_a_kind_nobody_registered(make):
     assert db.session.scalars(select(OutboxMessage.kind)).all() == ["reminder"]
 
 
-def test_the_enrolment_engine_registers_its_eighteen_kinds(app):
-    assert {k.family for k in registry.kinds()} == {"enrolment", "advising"}
+def test_the_enrolment_engine_registers_its_nineteen_kinds(app):
+    assert {k.family for k in registry.kinds()} == {"enrolment", "advising", "events"}
     kinds = {k.code: k for k in registry.kinds() if k.family == "enrolment"}
     assert set(kinds) == {k.value for k in MessageKind} and len(kinds) == 19
     assert kinds["offer"].template == "enrolment/messages/offer"
