@@ -22,6 +22,25 @@ def quiet_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database the bench was pointed at, when it does not exist yet
+    (through the server's `postgres` database), so a bench needs no set-up step."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    if target.get_backend_name() != "postgresql":
+        return
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        known = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        ).scalar()
+        if not known:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
 def fresh_database() -> None:
     """Empty the database (PostgreSQL: the public schema), migrate it and seed the demo.
     Needs an app context."""
@@ -29,6 +48,7 @@ def fresh_database() -> None:
 
     from booking.demo import seed_demo
 
+    ensure_database(db.engine.url.render_as_string(hide_password=False))
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

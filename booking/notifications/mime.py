@@ -11,6 +11,10 @@ The shape mail clients expect of an invitation (RFC 6047):
         text/html; charset=utf-8
         text/calendar; charset=utf-8; method=REQUEST|CANCEL    (when there is an invite)
       application/ics; name=invite.ics (attachment)              (when there is an invite)
+      application/pdf; name=... (attachment)                     (files a feature adds)
+
+Files with a content id (a QR code's image) are `multipart/related` parts of the HTML, shown
+by `<img src="cid:...">`.
 
 Outlook and Google act on the text/calendar alternative; the attachment is for clients that
 only offer to import a file. The part's `method` is read from the VCALENDAR itself, so the two
@@ -71,8 +75,20 @@ def build(message: OutboxMessage, rendered: Rendered, sender: str) -> EmailMessa
     email["X-Auto-Response-Suppress"] = "OOF, AutoReply"  # the same for Exchange
 
     email.set_content(rendered.text, charset="utf-8", cte="quoted-printable")
+    inline = [f for f in rendered.files if f.content_id]
     if rendered.html:
         email.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
+        html_part = email.get_payload()[-1]
+        for file in inline:
+            maintype, _, subtype = file.content_type.partition("/")
+            html_part.add_related(
+                file.data,
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{file.content_id}>",
+                filename=file.filename,
+                disposition="inline",
+            )
     else:
         email.make_alternative()
     if rendered.ics:
@@ -93,6 +109,11 @@ def build(message: OutboxMessage, rendered: Rendered, sender: str) -> EmailMessa
         )
     else:
         email.make_mixed()
+    for file in rendered.files:
+        if file.content_id:
+            continue
+        maintype, _, subtype = file.content_type.partition("/")
+        email.add_attachment(file.data, maintype=maintype, subtype=subtype, filename=file.filename)
     for part in email.walk():
         if part is not email:
             del part["MIME-Version"]  # the email package adds it to new parts; only the top

@@ -15,6 +15,8 @@ registering again on a new app is harmless.
   failed-messages page, its subject (a lazy gettext string with %(...)s parameters) and its
   templates (`<template>.txt` and `<template>.html`).
 - An **attachment provider** gives a message of a family its calendar invite, or None.
+- A **file provider** gives a message of a family its files (a certificate's PDF, a QR
+  code's image shown in the HTML by `cid:<content_id>`): a list, often empty.
 - A **session lookup** names sessions on the failed-messages page (label and link).
 - A **duty** is a function `duty(now) -> dict[str, int]` run on every tick of the leader.
 """
@@ -73,6 +75,17 @@ class Invite:
 
 
 @dataclass(frozen=True)
+class File:
+    """A file sent with a message. With a `content_id` it is an inline part of the HTML
+    (`<img src="cid:...">`), else an attachment the reader can save."""
+
+    filename: str
+    content_type: str  # "application/pdf", "image/png"
+    data: bytes
+    content_id: str | None = None
+
+
+@dataclass(frozen=True)
 class SessionName:
     """How the failed-messages page shows a session: its label, a link, and an order."""
 
@@ -82,6 +95,7 @@ class SessionName:
 
 
 AttachmentProvider = Callable[[Any, Any], Invite | None]  # (message, batch) -> Invite | None
+FileProvider = Callable[[Any, Any], list[File]]  # (message, batch) -> files
 SessionLookup = Callable[[set[int]], Mapping[int, SessionName]]
 Duty = Callable[[datetime | None], dict[str, int]]
 
@@ -91,6 +105,7 @@ class Registry:
     families: dict[str, Family] = field(default_factory=dict)
     kinds: dict[str, Kind] = field(default_factory=dict)
     attachments: dict[str, list[AttachmentProvider]] = field(default_factory=dict)
+    files: dict[str, list[FileProvider]] = field(default_factory=dict)
     session_lookup: SessionLookup | None = None
     duties: dict[str, Duty] = field(default_factory=dict)  # in registration order
 
@@ -126,6 +141,14 @@ def register_kinds(app: Flask, family: Family, kinds: Iterable[Kind]) -> None:
 def register_attachment(app: Flask, family: str, provider: AttachmentProvider) -> None:
     """`provider(message, batch)` (batch as the family loaded it) gives an Invite or None."""
     providers = registry(app).attachments.setdefault(family, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def register_files(app: Flask, family: str, provider: FileProvider) -> None:
+    """`provider(message, batch)` gives the files sent with a message of `family` (its
+    kinds decide: a provider returns [] for the kinds it does not serve)."""
+    providers = registry(app).files.setdefault(family, [])
     if provider not in providers:
         providers.append(provider)
 
@@ -168,6 +191,10 @@ def family(name: str) -> Family:
 
 def attachment_providers(family_name: str) -> list[AttachmentProvider]:
     return list(registry().attachments.get(family_name, ()))
+
+
+def file_providers(family_name: str) -> list[FileProvider]:
+    return list(registry().files.get(family_name, ()))
 
 
 def session_names(ids: Iterable[int]) -> Mapping[int, SessionName]:

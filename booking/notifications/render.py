@@ -38,6 +38,7 @@ class Rendered:
     html: str | None = None
     ics: str | None = None  # a VCALENDAR with METHOD REQUEST or CANCEL
     ics_method: str | None = None  # "REQUEST" or "CANCEL", equal to the VCALENDAR's METHOD
+    files: tuple[registry.File, ...] = ()  # attachments and inline images (registry.File)
 
 
 # -- plumbing -------------------------------------------------------------------------------------
@@ -101,6 +102,11 @@ def render(message: OutboxMessage, batches: dict[str, Any] | None = None) -> Ren
         content = registry.family(kind.family).describe(message, batch)
         invite = _invite(message, kind, batch)
         method = invite.method if invite is not None else None
+        files = tuple(
+            file
+            for provider in registry.file_providers(kind.family)
+            for file in provider(message, batch)
+        )
         subject = _subject(kind, content.subject)
         variables = {
             **content.variables,
@@ -110,6 +116,7 @@ def render(message: OutboxMessage, batches: dict[str, Any] | None = None) -> Ren
             "centre_name": current_app.config["CENTRE_NAME"],
             "centre_email": current_app.config["CENTRE_EMAIL"],
             "invite_method": method,
+            "attached": [f.filename for f in files if f.content_id is None],
         }
         env = _environment()
         text = env.get_template(f"{kind.template}.txt").render(variables)
@@ -121,6 +128,7 @@ def render(message: OutboxMessage, batches: dict[str, Any] | None = None) -> Ren
         html=html,
         ics=invite.text if invite is not None else None,
         ics_method=method,
+        files=files,
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 import vobject
 
 from booking.notifications.mime import build, calendar_method
+from booking.notifications.registry import File
 from booking.notifications.render import Rendered, render
 from tests.notifications.test_render_world import build_world
 
@@ -176,3 +177,34 @@ def test_a_subject_cannot_inject_headers(world):
     rendered = Rendered(subject="Hallo\r\nBcc: iedereen@example.nl", text="x")
     _, parsed = sent(message, rendered)
     assert parsed["Bcc"] is None and parsed["Subject"] == "Hallo Bcc: iedereen@example.nl"
+
+
+def test_files_are_attachments_and_inline_images_related_parts(world):
+    """A feature's files (registry.File): a PDF as an attachment after the invite, an image
+    with a content id inside the HTML's multipart/related, shown by cid:."""
+    message = world.message("mode_changed", "kees")
+    rendered = render(message)
+    pdf = b"%PDF-1.4 certificate"
+    png = b"\x89PNG\r\n\x1a\n qr"
+    rendered.html = rendered.html.replace("</body>", '<img src="cid:qr@booking"></body>')
+    rendered.files = (
+        File("certificaat.pdf", "application/pdf", pdf),
+        File("qr.png", "image/png", png, content_id="qr@booking"),
+    )
+    _, parsed = sent(message, rendered)
+    assert structure(parsed) == [
+        (0, "multipart/mixed"),
+        (1, "multipart/alternative"),
+        (2, "text/plain"),
+        (2, "multipart/related"),
+        (3, "text/html"),
+        (3, "image/png"),
+        (2, "text/calendar"),
+        (1, "application/ics"),
+        (1, "application/pdf"),
+    ]
+    attachments = {a.get_filename(): a for a in parsed.iter_attachments()}
+    assert attachments["certificaat.pdf"].get_content() == pdf
+    image = next(p for p in parsed.walk() if p.get_content_type() == "image/png")
+    assert image["Content-ID"] == "<qr@booking>" and image.get_content() == png
+    assert "cid:qr@booking" in parsed.get_body(("html",)).get_content()
