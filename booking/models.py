@@ -7,6 +7,11 @@ from booking.advising.models import (  # noqa: F401
     AdvisorProfile,
     AdvisorSlot,
 )
+from booking.attendance.models import (  # noqa: F401
+    AttendanceRecord,
+    SessionClosure,
+    SessionTrainer,
+)
 from booking.catalogue.models import Category, Course, TargetGroup  # noqa: F401
 from booking.core.models import AuditEntry  # noqa: F401
 from booking.enrolment.models import (  # noqa: F401

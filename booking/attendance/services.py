@@ -1,0 +1,202 @@
+"""Taking attendance: the rules every way of recording it shares (the list, a check-in code,
+the join link), so the pages and the API refuse the same things.
+
+A meeting's attendance is recorded from its start, never before; corrections are possible
+until the session is closed, and each is audited. Only confirmed places are recorded. Every
+write takes the session's row lock first (`lock_for_attendance`), so the receivers of
+`attendance_changed` (certifications) see one change of a session's attendance at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from booking.accounts.models import User
+from booking.attendance.models import (
+    AttendanceRecord,
+    AttendanceSource,
+    AttendanceStatus,
+    SessionClosure,
+    SessionTrainer,
+)
+from booking.attendance.signals import attendance_changed
+from booking.core.db import for_update, utcnow
+from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from booking.core.models import audit
+from booking.enrolment.models import Enrolment, EnrolmentStatus
+from booking.extensions import db
+from booking.scheduling.models import Meeting, Session
+
+
+def lock_for_attendance(session_id: int) -> Session:
+    """The session row, locked until commit (PostgreSQL; SQLite serialises writers)."""
+    session = db.session.scalar(
+        for_update(select(Session).where(Session.id == session_id)).execution_options(
+            populate_existing=True
+        )
+    )
+    if session is None:
+        raise NotFound(_l("No such session."), code="session_not_found")
+    return session
+
+
+def is_trainer(user: User | None, session_id: int) -> bool:
+    if user is None:
+        return False
+    return (
+        db.session.get(SessionTrainer, {"session_id": session_id, "user_id": user.id}) is not None
+    )
+
+
+def may_take_attendance(user: User | None, session_id: int) -> bool:
+    """Organisers, and the trainers named for this session."""
+    if user is None:
+        return False
+    return user.is_organiser or is_trainer(user, session_id)
+
+
+def is_closed(session_id: int) -> bool:
+    return db.session.get(SessionClosure, session_id) is not None
+
+
+def _meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.session_id != session.id:
+        message = _l("This meeting is not one of the session's.")
+        raise ValidationError(
+            message, code="meeting_not_in_session", fields={"meeting_id": message}
+        )
+    return meeting
+
+
+def check_recordable(session: Session, meeting: Meeting, now: datetime) -> None:
+    """From the meeting's start, until the session is closed."""
+    if session.status != "scheduled":
+        raise Conflict(_l("This session has been cancelled."), code="session_cancelled")
+    if now < meeting.starts_at:
+        raise Conflict(
+            _l("Attendance can be recorded from the start of the meeting."), code="not_started"
+        )
+    if is_closed(session.id):
+        raise Conflict(_l("The attendance of this session has been closed."), code="session_closed")
+
+
+@dataclass(frozen=True)
+class Entry:
+    enrolment_id: int
+    status: str
+
+
+def _places(session_id: int, ids: set[int]) -> dict[int, Enrolment]:
+    """The confirmed places among `ids` in this session."""
+    if not ids:
+        return {}
+    return {
+        e.id: e
+        for e in db.session.scalars(
+            select(Enrolment).where(
+                Enrolment.id.in_(ids),
+                Enrolment.session_id == session_id,
+                Enrolment.status == EnrolmentStatus.CONFIRMED,
+            )
+        )
+    }
+
+
+def write(
+    session: Session,
+    meeting: Meeting,
+    entries: Iterable[Entry],
+    *,
+    source: str,
+    actor: User | None,
+    now: datetime,
+    keep_existing: bool = False,
+) -> list[int]:
+    """Write the entries' records (the caller has the session lock and checked the rules);
+    returns the places whose record is new or changed. A change of an existing record is a
+    correction: audited with before and after. `keep_existing`: an existing record stays
+    as it is (the join link records a person once and never overrides the list)."""
+    entries = list(entries)
+    ids = {entry.enrolment_id for entry in entries}
+    places = _places(session.id, ids)
+    refused = sorted(ids - set(places))
+    if refused:
+        message = _l(
+            "These are not confirmed places of this session: %(ids)s.",
+            ids=", ".join(str(i) for i in refused),
+        )
+        raise ValidationError(message, code="not_a_participant", fields={"records": message})
+    existing = {
+        r.enrolment_id: r
+        for r in db.session.scalars(
+            select(AttendanceRecord).where(
+                AttendanceRecord.meeting_id == meeting.id,
+                AttendanceRecord.enrolment_id.in_(ids),
+            )
+        )
+    }
+    changed: list[int] = []
+    for entry in entries:
+        if entry.status not in tuple(AttendanceStatus):
+            raise ValidationError(_l("Unknown attendance status."), code="invalid_status")
+        record = existing.get(entry.enrolment_id)
+        if record is None:
+            record = AttendanceRecord(
+                enrolment_id=entry.enrolment_id,
+                meeting_id=meeting.id,
+                status=entry.status,
+                source=source,
+                recorded_by_id=actor.id if actor else None,
+                recorded_at=now,
+            )
+            db.session.add(record)
+            existing[entry.enrolment_id] = record
+            changed.append(entry.enrolment_id)
+        elif record.status != entry.status and not keep_existing:
+            before = {"status": record.status, "source": record.source}
+            record.status, record.source = entry.status, source
+            record.recorded_by_id, record.recorded_at = (actor.id if actor else None), now
+            db.session.flush()
+            audit(
+                actor,
+                "attendance.corrected",
+                record,
+                before=before,
+                after={"status": record.status, "source": source, "meeting_id": meeting.id},
+            )
+            changed.append(entry.enrolment_id)
+    db.session.flush()
+    if changed:
+        attendance_changed.send(session.id, enrolment_ids=changed, actor=actor, now=now)
+    return changed
+
+
+def record(
+    session_id: int,
+    meeting_id: int,
+    entries: Iterable[Entry],
+    *,
+    actor: User,
+    source: str = AttendanceSource.LIST,
+    now: datetime | None = None,
+) -> int:
+    """Record (or correct) the attendance of places at one meeting; returns how many
+    records the request named. Organisers and the session's trainers only."""
+    session = lock_for_attendance(session_id)
+    now = now or utcnow()
+    if not may_take_attendance(actor, session.id):
+        raise PermissionDenied(
+            _l("Only organisers and the session's trainers take attendance."),
+            code="not_a_trainer",
+        )
+    meeting = _meeting(session, meeting_id)
+    check_recordable(session, meeting, now)
+    entries = list(entries)
+    write(session, meeting, entries, source=source, actor=actor, now=now)
+    return len(entries)
