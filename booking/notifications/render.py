@@ -117,6 +117,7 @@ def render(message: OutboxMessage, batches: dict[str, Any] | None = None) -> Ren
             "centre_email": current_app.config["CENTRE_EMAIL"],
             "invite_method": method,
             "attached": [f.filename for f in files if f.content_id is None],
+            "inline": [f.content_id for f in files if f.content_id],  # for <img src="cid:">
         }
         env = _environment()
         text = env.get_template(f"{kind.template}.txt").render(variables)
