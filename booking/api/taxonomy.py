@@ -204,7 +204,7 @@ def _register(resource: Resource) -> None:
         item = resource.find(item_id)
         if item.retired and not (user and user.is_organiser):
             raise NotFound(f"No such {resource.singular}.")
-        return reply(resource.answer(item, taxonomy.courses_using(item)))
+        return reply(resource.answer(item, queries.courses_using(item)))
 
     get_item.__name__ = f"get_{resource.name}_item"
     get_item.__doc__ = f"One {resource.singular}; a retired one only for organisers."
@@ -232,7 +232,7 @@ def _register(resource: Resource) -> None:
 
         atomic(work)
         item = resource.find(item_id)
-        return reply(resource.answer(item, taxonomy.courses_using(item)))
+        return reply(resource.answer(item, queries.courses_using(item)))
 
     change_item.__name__ = f"change_{resource.name}_item"
     change_item.__doc__ = (

@@ -97,18 +97,25 @@ def funding_programmes(**kwargs) -> list[FundingProgramme]:
     return listed(FundingProgramme, **kwargs)
 
 
+def course_key(model: type[ListedName]):
+    """The column that ties a course to an item of this list (its category, or the link
+    tables of target groups and funding programmes): what both counts group or filter by."""
+    if model is Category:
+        return Course.category_id
+    if model is TargetGroup:
+        return course_target_groups.c.target_group_id
+    return course_funding_programmes.c.funding_programme_id
+
+
 def courses_per_item(model: type[ListedName]) -> dict[int, int]:
     """How many courses use each item of a list, in one statement."""
-    if model is Category:
-        key = Course.category_id
-        query = select(key, func.count()).group_by(key)
-    elif model is TargetGroup:
-        key = course_target_groups.c.target_group_id
-        query = select(key, func.count()).group_by(key)
-    else:
-        key = course_funding_programmes.c.funding_programme_id
-        query = select(key, func.count()).group_by(key)
-    return dict(db.session.execute(query).all())
+    key = course_key(model)
+    return dict(db.session.execute(select(key, func.count()).group_by(key)).all())
+
+
+def courses_using(item: ListedName) -> int:
+    key = course_key(type(item))
+    return db.session.scalar(select(func.count()).where(key == item.id)) or 0
 
 
 def all_courses() -> list[Course]:

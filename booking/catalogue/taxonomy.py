@@ -16,13 +16,11 @@ from sqlalchemy import delete, func, or_, select
 
 from booking.catalogue.models import (
     Category,
-    Course,
     FundingProgramme,
     ListedName,
     TargetGroup,
-    course_funding_programmes,
-    course_target_groups,
 )
+from booking.catalogue.queries import courses_using
 from booking.core.errors import Conflict, collect
 from booking.core.models import audit
 from booking.core.text import unique_slug
@@ -131,18 +129,6 @@ def update_item(item: ListedName, data: ListedData, actor=None) -> ListedName:
     db.session.flush()
     audit(actor, f"{_kind(type(item))}.updated", item, before=before, after=snapshot(item))
     return item
-
-
-def courses_using(item: ListedName) -> int:
-    if isinstance(item, Category):
-        query = select(func.count()).select_from(Course).where(Course.category_id == item.id)
-    elif isinstance(item, TargetGroup):
-        query = select(func.count()).where(course_target_groups.c.target_group_id == item.id)
-    else:
-        query = select(func.count()).where(
-            course_funding_programmes.c.funding_programme_id == item.id
-        )
-    return db.session.scalar(query) or 0
 
 
 def set_retired(item: ListedName, retired: bool, actor=None) -> ListedName:
