@@ -8,11 +8,14 @@ The personal feed lists the places a person holds in scheduled sessions that end
 than a year ago: confirmed places as CONFIRMED, and places held for them while a team leader
 decides or an offer is open as TENTATIVE (they hold the seat and the time, and they become
 the invite with the same UID once confirmed). The join link appears only with a confirmed
-online place, as in the invites. Waitlist positions are not places and are left out.
+online place, as in the invites. Waitlist positions are not places and are left out. Career conversations are in it too,
+booked ones only, for the booked person and for the advisor (the same UID as their invites,
+`calendar.advising.booking_uid`), with the meeting link for both.
 
 Each feed is built from a fixed number of statements however many places there are: one for
 the person, one for the places with their sessions, courses and venues (joined), one for
-all their meetings (selectin; SQLAlchemy adds one per further 500 sessions).
+all their meetings (selectin; SQLAlchemy adds one per further 500 sessions), and two for
+the conversations and their advisors' profiles.
 """
 
 from __future__ import annotations
@@ -25,11 +28,19 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Event
-from sqlalchemy import select, update
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from booking.accounts.models import User
+from booking.advising.models import (
+    AdvisorBooking,
+    AdvisorProfile,
+    AdvisorSlot,
+    BookingStatus,
+    place_of,
+)
 from booking.calendar import ics
+from booking.calendar.advising import booking_uid
 from booking.catalogue.models import Course
 from booking.core.db import utcnow
 from booking.core.labels import label
@@ -145,13 +156,73 @@ def _place_text(enrolment: Enrolment) -> str:
     return _entry(key, session.meetings, properties)
 
 
+def conversations_of(user_id: int, now: datetime) -> tuple[list[AdvisorBooking], dict]:
+    """Booked career conversations the person has, or holds as the advisor, with the
+    advisors' profiles (their meeting links)."""
+    bookings = list(
+        db.session.scalars(
+            select(AdvisorBooking)
+            .join(AdvisorBooking.slot)
+            .where(
+                AdvisorBooking.status == BookingStatus.BOOKED,
+                or_(AdvisorBooking.user_id == user_id, AdvisorSlot.advisor_id == user_id),
+                AdvisorSlot.ends_at > now - HISTORY,
+            )
+            .options(
+                contains_eager(AdvisorBooking.slot).options(
+                    joinedload(AdvisorSlot.advisor), joinedload(AdvisorSlot.venue)
+                ),
+                joinedload(AdvisorBooking.user),
+            )
+            .order_by(AdvisorSlot.starts_at, AdvisorBooking.id)
+        ).unique()
+    )
+    advisor_ids = {b.slot.advisor_id for b in bookings}
+    profiles = {}
+    if advisor_ids:
+        profiles = {
+            p.user_id: p
+            for p in db.session.scalars(
+                select(AdvisorProfile).where(AdvisorProfile.user_id.in_(advisor_ids))
+            )
+        }
+    return bookings, profiles
+
+
+def _conversation_text(booking: AdvisorBooking, profile, user_id: int) -> str:
+    slot = booking.slot
+    other = booking.user if slot.advisor_id == user_id else slot.advisor
+    place = place_of(slot, profile, with_link=True)
+    changed = ics.stamp(max(booking.updated_at, slot.updated_at))
+    properties = {
+        "uid": booking_uid(booking),
+        "dtstamp": changed,
+        "last-modified": changed,
+        "sequence": booking.revision,
+        "summary": _("Career conversation with %(name)s", name=other.name),
+        "status": "CONFIRMED",
+        "transp": "OPAQUE",
+        "location": place.url or place.location,
+        "url": place.url,
+        "description": _("Your career conversations: %(url)s", url=external_url("advising.index")),
+    }
+    key = ("conversation", *properties.values(), slot.starts_at, slot.ends_at)
+    return _entry(key, [slot], properties)
+
+
 def personal_feed(user: User, now: datetime | None = None) -> str:
-    """Every place the person holds, in their language."""
-    enrolments = places_of(user.id, now or utcnow())
+    """Every place the person holds and every conversation booked, in their language."""
+    now = now or utcnow()
+    enrolments = places_of(user.id, now)
+    conversations, profiles = conversations_of(user.id, now)
     with force_locale(user.language or "nl"):
         calendar = _published(_("%(centre)s: my sessions", centre=_centre()))
         blocks = [_place_text(enrolment) for enrolment in enrolments]
+        blocks += [
+            _conversation_text(b, profiles.get(b.slot.advisor_id), user.id) for b in conversations
+        ]
         meetings = [m for enrolment in enrolments for m in enrolment.session.meetings]
+        meetings += [b.slot for b in conversations]
         return ics.finish_text(calendar, blocks, meetings)
 
 

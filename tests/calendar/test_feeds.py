@@ -10,7 +10,10 @@ import pytest
 from sqlalchemy import update
 
 from booking.accounts.models import User
+from booking.advising import advisors
+from booking.advising import services as advising
 from booking.calendar import feeds, ics
+from booking.calendar.advising import booking_uid
 from booking.core.db import atomic, utcnow
 from booking.enrolment import organiser, services
 from booking.enrolment.models import Enrolment
@@ -272,8 +275,37 @@ def test_a_fixed_number_of_statements_for_3_or_300_places(client, make, db_sessi
         seconds[places] = time.perf_counter() - started
         counted[places] = len(count_queries)
         assert len(by_uid(parsed)) == places
-    assert counted[3] == counted[300] <= 4, counted  # (BEGIN,) person, places, meetings
+    # (BEGIN,) person, places, meetings, conversations (their advisors' profiles when any)
+    assert counted[3] == counted[300] <= 5, counted
     print(f"\npersonal feed: 300 places in {seconds[300] * 1000:.0f} ms, {counted[300]} statements")
+
+
+def test_career_conversations_are_in_both_feeds_with_their_invites_uid(make, client, db_session):
+    """The booked person's and the advisor's feed list a booked conversation under the UID of
+    its invites, with the meeting link; a cancelled one drops out."""
+    advisor, person = make.user("advisor"), make.user()
+    advisors.set_advisor(advisor, advisors.ProfileData(meeting_url=JOIN), actor=advisor)
+    start = make.future(4, 10)
+    slot = advising.publish_slot(
+        advisor,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=45),
+        mode="online",
+        venue_id=None,
+        actor=advisor,
+    )
+    booking = advising.book(slot.id, person, actor=person).booking
+    db_session.commit()
+    uid = booking_uid(booking)
+    for reader, other in ((person, advisor), (advisor, person)):
+        _response, parsed = get_feed(client, feed_path(reader))
+        (event,) = by_uid(parsed)[uid]
+        assert other.name in event.summary.value
+        assert JOIN in texts(parsed)
+        assert occurrences(parsed) == [(slot.starts_at, slot.ends_at)]
+    atomic(advising.cancel_booking, booking.id, actor=person)
+    _response, parsed = get_feed(client, feed_path(person))
+    assert uid not in by_uid(parsed)
 
 
 # -- the organisers' feed -----------------------------------------------------------------------
