@@ -8,9 +8,10 @@ The personal feed lists the places a person holds in scheduled sessions that end
 than a year ago: confirmed places as CONFIRMED, and places held for them while a team leader
 decides or an offer is open as TENTATIVE (they hold the seat and the time, and they become
 the invite with the same UID once confirmed). The join link appears only with a confirmed
-online place, as in the invites. Waitlist positions are not places and are left out. Career conversations are in it too,
-booked ones only, for the booked person and for the advisor (the same UID as their invites,
-`calendar.advising.booking_uid`), with the meeting link for both.
+online place, as in the invites. Waitlist positions are not places and are left out.
+Career conversations are in it too, booked ones only, for the booked person and for the
+advisor (the same UID as their invites, `calendar.advising.booking_uid`), with the meeting
+link for both.
 
 Each feed is built from a fixed number of statements however many places there are: one for
 the person, one for the places with their sessions, courses and venues (joined), one for

@@ -23,7 +23,9 @@ from booking.extensions import db
 def _record(course, meeting, statuses, *, actor=None, later=timedelta(minutes=5)):
     meeting_id = course.meeting_ids[meeting]
     start = course.first if meeting == 0 else course.second
-    entries = [Entry(place.id, status) for place, status in zip(course.places, statuses)]
+    entries = [
+        Entry(place.id, status) for place, status in zip(course.places, statuses, strict=False)
+    ]
     return atomic(
         services.record,
         course.session.id,

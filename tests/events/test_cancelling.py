@@ -53,7 +53,7 @@ def _register(person, event_id, choices):
 
 
 def test_cancelling_ends_every_item_and_registration(make, festival, db_session):
-    event_id, (a1, b1, a2, b2), organiser = festival
+    event_id, (a1, _b1, a2, _b2), organiser = festival
     ann, bob, cas = make.user(), make.user(), make.user()
     _register(ann, event_id, [a1, a2])
     _register(bob, event_id, [a1])  # a1 has one place: bob waits
@@ -115,7 +115,7 @@ def test_only_organisers_cancel(make, festival):
 
 
 def test_api_cancel_and_the_refusals_after_it(client, make, festival, token_for, db_session):
-    event_id, (a1, *_rest), organiser = festival
+    event_id, (_a1, *_rest), organiser = festival
     headers = token_for(organiser)
     participant = make.user()
     answer = client.post(f"/api/v1/events/{event_id}/cancel", headers=headers)
@@ -162,7 +162,7 @@ def test_the_cancel_page_asks_for_a_reason_then_cancels(client, make, festival, 
 
 
 def test_an_organiser_registers_someone_from_the_page(client, make, festival, db_session):
-    event_id, (a1, b1, a2, b2), organiser = festival
+    event_id, (a1, b1, _a2, b2), organiser = festival
     ann = make.user()
     make.login(client, organiser)
     page = client.get(f"/beheer/evenementen/{event_id}/aanmeldingen").get_data(as_text=True)
