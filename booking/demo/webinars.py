@@ -8,7 +8,7 @@ meetings, booked slots) in one step: history for the demo only, never a path of 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from booking.accounts.models import Role, User
 from booking.catalogue.models import Course
 from booking.catalogue.speakers import SpeakerData, create_speaker, set_course_speakers
 from booking.core.db import utcnow
+from booking.core.timez import AMSTERDAM
 from booking.enrolment import services as enrolment
 from booking.enrolment.models import BookedSlot, Enrolment
 from booking.extensions import db
@@ -79,15 +80,17 @@ def _past_webinar(course: Course, speaker_id: int) -> None:
     )
     for person in people:
         enrolment.enrol(session.id, person, actor=person, mode="online")
-    _move_back(session, timedelta(days=23))
+    move_back(session, timedelta(days=23))
     set_recording(session.id, "https://media.talentmvs.example.nl/opnames/werken-in-verbinding")
 
 
-def _move_back(session: Session, by: timedelta) -> None:
+def move_back(session: Session, by: timedelta) -> None:
+    """The session with every time it holds, earlier by `by` (demo history only)."""
     db.session.flush()
     places = select(Enrolment.id).where(Enrolment.session_id == session.id)
     slots = db.session.scalars(select(BookedSlot).where(BookedSlot.enrolment_id.in_(places)))
     for row in [session, *session.meetings, *slots]:
-        row.starts_at -= by
-        row.ends_at -= by
+        # On the wall clock of Amsterdam, so a morning stays a morning across a DST change.
+        row.starts_at = (row.starts_at.astimezone(AMSTERDAM) - by).astimezone(UTC)
+        row.ends_at = (row.ends_at.astimezone(AMSTERDAM) - by).astimezone(UTC)
     db.session.flush()
