@@ -14,6 +14,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from booking.api import (  # noqa: E402, F401
     advising,
     approvals,
+    attendance,
     courses,
     enrolments,
     errors,

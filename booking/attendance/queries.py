@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from booking.attendance.models import AttendanceRecord, AttendanceStatus
-from booking.enrolment.models import Enrolment
+from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.scheduling.models import Meeting
 
@@ -63,3 +64,42 @@ def summary(enrolment_ids: Iterable[int]) -> dict[int, Summary]:
         )
         for i in ids
     }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One place on a session's attendance list: its person and its record per meeting."""
+
+    enrolment: Enrolment
+    records: dict[int, AttendanceRecord]  # meeting id -> record
+
+
+def roster(session_id: int) -> tuple[list[Meeting], list[Row]]:
+    """The session's meetings and its confirmed places (and any ended place that has a
+    record), each with its records: three statements whatever the size."""
+    meetings = list(
+        db.session.scalars(
+            select(Meeting).where(Meeting.session_id == session_id).order_by(Meeting.starts_at)
+        )
+    )
+    recorded = (
+        select(AttendanceRecord.enrolment_id).join(Meeting).where(Meeting.session_id == session_id)
+    )
+    places = list(
+        db.session.scalars(
+            select(Enrolment)
+            .where(
+                Enrolment.session_id == session_id,
+                (Enrolment.status == EnrolmentStatus.CONFIRMED) | Enrolment.id.in_(recorded),
+            )
+            .options(joinedload(Enrolment.user))
+            .order_by(Enrolment.id)
+        )
+    )
+    by_place: dict[int, dict[int, AttendanceRecord]] = {p.id: {} for p in places}
+    if places:
+        for record in db.session.scalars(
+            select(AttendanceRecord).where(AttendanceRecord.enrolment_id.in_(list(by_place)))
+        ):
+            by_place[record.enrolment_id][record.meeting_id] = record
+    return meetings, [Row(p, by_place[p.id]) for p in places]

@@ -151,6 +151,7 @@ class SessionQuery(PageQuery):
 
 
 class MeetingOut(Output):
+    id: int = Field(description="Names the meeting when attendance is recorded.")
     starts_at: LocalTime
     ends_at: LocalTime
 
@@ -263,7 +264,7 @@ def session_out(session: Session, user, waitlist: dict[str, int] | None = None) 
         starts_at=iso_local(session.starts_at),
         ends_at=iso_local(session.ends_at),
         meetings=[
-            MeetingOut(starts_at=iso_local(m.starts_at), ends_at=iso_local(m.ends_at))
+            MeetingOut(id=m.id, starts_at=iso_local(m.starts_at), ends_at=iso_local(m.ends_at))
             for m in session.meetings
         ],
         capacity=_per_mode(session.capacity),
