@@ -79,6 +79,7 @@ def _register_features(app: Flask) -> None:
     from booking.advising.cli import register as register_advising_cli
     from booking.advising.views import bp as advising_bp
     from booking.api import bp as api_bp
+    from booking.attendance import receivers as attendance_receivers
     from booking.calendar.views import bp as calendar_bp
     from booking.catalogue.views import bp as catalogue_bp
     from booking.demo import register as register_demo_cli
@@ -107,6 +108,7 @@ def _register_features(app: Flask) -> None:
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py
+    attendance_receivers.connect()  # the join link's: booking/enrolment/join_links.py
 
     register_accounts_cli(app)
     register_advising_cli(app)

@@ -28,6 +28,7 @@ from booking.attendance.signals import attendance_changed
 from booking.core.db import for_update, utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from booking.core.models import audit
+from booking.enrolment.common import JOIN_WINDOW
 from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.scheduling.models import Meeting, Session
@@ -200,3 +201,36 @@ def record(
     entries = list(entries)
     write(session, meeting, entries, source=source, actor=actor, now=now)
     return len(entries)
+
+
+def record_online(enrolment_id: int, at: datetime) -> bool:
+    """The participant opened their join link (it opens `JOIN_WINDOW` before the start):
+    attended online for the meeting it opened for, once, never over a record the list made.
+    Nothing is recorded for a closed or cancelled session or outside every meeting's
+    window; returns whether a record was made."""
+    session_id = db.session.scalar(select(Enrolment.session_id).where(Enrolment.id == enrolment_id))
+    if session_id is None:
+        return False
+    session = lock_for_attendance(session_id)
+    if session.status != "scheduled" or is_closed(session.id):
+        return False
+    meeting = next(
+        (
+            m
+            for m in sorted(session.meetings, key=lambda m: m.starts_at)
+            if m.starts_at - JOIN_WINDOW <= at < m.ends_at
+        ),
+        None,
+    )
+    if meeting is None or not _places(session.id, {enrolment_id}):
+        return False
+    changed = write(
+        session,
+        meeting,
+        [Entry(enrolment_id, AttendanceStatus.ATTENDED)],
+        source=AttendanceSource.ONLINE,
+        actor=None,
+        now=at,
+        keep_existing=True,
+    )
+    return bool(changed)
