@@ -134,17 +134,3 @@ def test_demo_data_seeds_once_with_the_seed_catalogue(app, db_session):
     assert {"mbo", "hbo", "wo"} <= levels
     modes = {s.mode for s in db_session.query(Session)}
     assert modes == {"physical", "online", "hybrid"}
-    # History: a Projectassistent edition that ended three weeks ago, its six days'
-    # attendance taken (three days missed without notice, one excused).
-    from booking.attendance.models import AttendanceRecord
-    from booking.core.db import utcnow
-
-    past = [
-        s
-        for s in db_session.query(Session)
-        if s.course.title == "Projectassistent" and s.ends_at < utcnow()
-    ]
-    assert len(past) == 1 and len(past[0].meetings) == 6
-    statuses = [r.status for r in db_session.query(AttendanceRecord)]
-    assert len(statuses) == 6 * 12
-    assert (statuses.count("absent"), statuses.count("excused")) == (3, 1)

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from booking.accounts.models import User
 from booking.core.db import atomic
 from booking.demo.advising import seed_advising
-from booking.demo.attendance import seed_history
 from booking.demo.catalogue import seed_catalogue
 from booking.demo.enrolments import seed_enrolments
 from booking.demo.events import seed_events
@@ -29,7 +28,6 @@ def seed_demo() -> bool:
         return False
     organisations = seed_people()
     seed_catalogue(organisations)
-    seed_history()  # before anyone books the coming sessions: history clashes with nothing
     seed_enrolments()
     seed_events()
     seed_webinars()
