@@ -22,7 +22,7 @@ from booking.advising.models import AdvisorBooking, AdvisorProfile, AdvisorSlot,
 from booking.core.urls import external_url
 from booking.extensions import db
 from booking.notifications.formatting import meeting_line, parse_moment
-from booking.notifications.registry import Content, Kind, register_kinds
+from booking.notifications.registry import Content, kinds_of, register_kinds
 
 FAMILY = "advising"
 TEMPLATES = "advising/messages"
@@ -64,16 +64,7 @@ TO_ADVISOR = {
     A.CANCELLED: A.ADVISOR_CANCELLED,
 }
 ADVISOR_KINDS = frozenset(TO_ADVISOR.values())
-KINDS = tuple(
-    Kind(
-        code=k.value,
-        family=FAMILY,
-        label=LABELS[k],
-        subject=SUBJECTS[k],
-        template=f"{TEMPLATES}/{k.value}",
-    )
-    for k in AdvisingKind
-)
+KINDS = kinds_of(AdvisingKind, FAMILY, LABELS, SUBJECTS, TEMPLATES)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from booking.accounts.models import User
 from booking.core.urls import external_url
 from booking.extensions import db
-from booking.notifications.registry import Content, Kind, register_kinds
+from booking.notifications.registry import Content, kinds_of, register_kinds
 from booking.scheduling.models import Event
 
 FAMILY = "events"
@@ -31,16 +31,7 @@ class EventMessage(StrEnum):
 
 SUBJECTS = {EventMessage.CANCELLED: _l("Cancelled: %(title)s")}
 LABELS = {EventMessage.CANCELLED: _l("Event cancelled")}
-KINDS = tuple(
-    Kind(
-        code=k.value,
-        family=FAMILY,
-        label=LABELS[k],
-        subject=SUBJECTS[k],
-        template=f"{TEMPLATES}/{k.value}",
-    )
-    for k in EventMessage
-)
+KINDS = kinds_of(EventMessage, FAMILY, LABELS, SUBJECTS, TEMPLATES)
 
 
 @dataclass

@@ -121,6 +121,20 @@ def registry(app: Flask | None = None) -> Registry:
 # -- registering (at app creation) ----------------------------------------------------------------
 
 
+def kinds_of(codes: Iterable, family: str, labels: Mapping, subjects: Mapping, folder: str):
+    """One Kind per code of a feature's enum, its templates `<folder>/<code>`."""
+    return tuple(
+        Kind(
+            code=str(code),
+            family=family,
+            label=labels[code],
+            subject=subjects[code],
+            template=f"{folder}/{code}",
+        )
+        for code in codes
+    )
+
+
 def register_kinds(app: Flask, family: Family, kinds: Iterable[Kind]) -> None:
     """Declare a family and the kinds it renders. A code belongs to one family only; a
     refused registration changes nothing."""
