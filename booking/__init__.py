@@ -80,6 +80,7 @@ def _register_features(app: Flask) -> None:
     from booking.advising.views import bp as advising_bp
     from booking.api import bp as api_bp
     from booking.attendance import receivers as attendance_receivers
+    from booking.attendance.views import bp as attendance_bp
     from booking.calendar.views import bp as calendar_bp
     from booking.catalogue.views import bp as catalogue_bp
     from booking.demo import register as register_demo_cli
@@ -105,6 +106,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(advising_bp)
+    app.register_blueprint(attendance_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py

@@ -1,17 +1,30 @@
-"""Read-only: what was recorded. `summary` is what certifications read to decide an award."""
+"""Read-only: what was recorded, who takes it, and what the pages list. `summary` is what
+certifications read to decide an award; `no_shows` what the person, their team leader and
+HR see."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
-from booking.attendance.models import AttendanceRecord, AttendanceStatus
+from booking.accounts.models import User
+from booking.attendance.models import (
+    AttendanceRecord,
+    AttendanceStatus,
+    SessionClosure,
+    SessionTrainer,
+)
 from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
-from booking.scheduling.models import Meeting
+from booking.scheduling.models import Meeting, Session, SessionStatus
+
+# The organisers' list of sessions to take attendance of: from two weeks back to a day ahead.
+RECENT = timedelta(days=14)
+AHEAD = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -103,3 +116,80 @@ def roster(session_id: int) -> tuple[list[Meeting], list[Row]]:
         ):
             by_place[record.enrolment_id][record.meeting_id] = record
     return meetings, [Row(p, by_place[p.id]) for p in places]
+
+
+def trainers(session_id: int) -> list[SessionTrainer]:
+    return list(
+        db.session.scalars(
+            select(SessionTrainer)
+            .where(SessionTrainer.session_id == session_id)
+            .options(joinedload(SessionTrainer.user))
+            .join(User, User.id == SessionTrainer.user_id)
+            .order_by(User.name)
+        )
+    )
+
+
+def closure(session_id: int) -> SessionClosure | None:
+    return db.session.get(SessionClosure, session_id)
+
+
+def sessions_to_take(user: User, now: datetime) -> list[Session]:
+    """The sessions the reader takes attendance of: a trainer's own (any time), and for an
+    organiser every scheduled session with a meeting in the last two weeks or the next day.
+    Two statements (sessions, then their meetings and courses)."""
+    named = select(SessionTrainer.session_id).where(SessionTrainer.user_id == user.id)
+    condition = Session.id.in_(named)
+    if user.is_organiser:
+        condition = condition | (
+            (Session.status == SessionStatus.SCHEDULED)
+            & (Session.starts_at <= now + AHEAD)
+            & (Session.ends_at >= now - RECENT)
+        )
+    return list(
+        db.session.scalars(
+            select(Session)
+            .where(condition)
+            .options(selectinload(Session.meetings), joinedload(Session.course))
+            .order_by(Session.starts_at.desc(), Session.id)
+        ).unique()
+    )
+
+
+def no_shows(user_ids: Iterable[int]) -> dict[int, int]:
+    """Per person: the meetings of confirmed places they missed without an excuse (records
+    `absent`; `excused` is not a no-show). One statement; people without any are left out."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Enrolment.user_id, func.count(AttendanceRecord.id))
+            .join(AttendanceRecord, AttendanceRecord.enrolment_id == Enrolment.id)
+            .where(
+                Enrolment.user_id.in_(ids),
+                AttendanceRecord.status == AttendanceStatus.ABSENT,
+            )
+            .group_by(Enrolment.user_id)
+        ).all()
+    )
+
+
+def no_shows_of_organisation(organisation_id: int) -> list[tuple[User, int]]:
+    """The organisation's people (their organisation now) with no-shows, most first. One
+    statement."""
+    return [
+        (person, count)
+        for person, count in db.session.execute(
+            select(User, func.count(AttendanceRecord.id).label("missed"))
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .join(AttendanceRecord, AttendanceRecord.enrolment_id == Enrolment.id)
+            .where(
+                User.organisation_id == organisation_id,
+                AttendanceRecord.status == AttendanceStatus.ABSENT,
+            )
+            .group_by(User.id)
+            .order_by(func.count(AttendanceRecord.id).desc(), User.name)
+            .options(joinedload(User.team))
+        )
+    ]

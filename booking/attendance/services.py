@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from booking.accounts.models import User
+from booking.accounts.services import user_by_email
 from booking.attendance.models import (
     AttendanceRecord,
     AttendanceSource,
@@ -24,7 +25,7 @@ from booking.attendance.models import (
     SessionClosure,
     SessionTrainer,
 )
-from booking.attendance.signals import attendance_changed
+from booking.attendance.signals import attendance_changed, session_closed
 from booking.core.db import for_update, utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from booking.core.models import audit
@@ -63,6 +64,80 @@ def may_take_attendance(user: User | None, session_id: int) -> bool:
 
 def is_closed(session_id: int) -> bool:
     return db.session.get(SessionClosure, session_id) is not None
+
+
+def _organiser_only(actor: User | None, message) -> None:
+    if actor is None or not actor.is_organiser:
+        raise PermissionDenied(message, code="not_organiser")
+
+
+# -- trainers ------------------------------------------------------------------------------
+
+
+def name_trainer(
+    session_id: int, email: str, *, actor: User, now: datetime | None = None
+) -> tuple[SessionTrainer, bool]:
+    """An organiser names someone (any active account) to take the session's attendance;
+    returns the trainer and whether they are new (a repeat changes nothing)."""
+    _organiser_only(actor, _l("Only organisers name the trainers of a session."))
+    session = lock_for_attendance(session_id)
+    person = user_by_email(email or "")
+    if person is None or not person.is_active:
+        message = _l("No active account has this e-mail address.")
+        raise ValidationError(message, code="unknown_person", fields={"email": message})
+    existing = db.session.get(SessionTrainer, {"session_id": session.id, "user_id": person.id})
+    if existing is not None:
+        return existing, False
+    trainer = SessionTrainer(
+        session_id=session.id, user_id=person.id, named_by_id=actor.id, named_at=now or utcnow()
+    )
+    db.session.add(trainer)
+    db.session.flush()
+    audit(actor, "attendance.trainer_named", session, after={"user_id": person.id})
+    return trainer, True
+
+
+def remove_trainer(session_id: int, user_id: int, *, actor: User) -> bool:
+    """Returns whether they were a trainer of the session; what they recorded stays."""
+    _organiser_only(actor, _l("Only organisers name the trainers of a session."))
+    session = lock_for_attendance(session_id)
+    trainer = db.session.get(SessionTrainer, {"session_id": session.id, "user_id": user_id})
+    if trainer is None:
+        return False
+    db.session.delete(trainer)
+    db.session.flush()
+    audit(actor, "attendance.trainer_removed", session, before={"user_id": user_id})
+    return True
+
+
+# -- closing -------------------------------------------------------------------------------
+
+
+def close(
+    session_id: int, *, actor: User, now: datetime | None = None
+) -> tuple[SessionClosure, bool]:
+    """An organiser closes the session's attendance after its last meeting has ended: no
+    more corrections; certifications are revoked from then on, not withdrawn. Returns the
+    closure and whether it is new (a repeat changes nothing and tells nobody again)."""
+    _organiser_only(actor, _l("Only organisers close a session's attendance."))
+    session = lock_for_attendance(session_id)
+    now = now or utcnow()
+    existing = db.session.get(SessionClosure, session.id)
+    if existing is not None:
+        return existing, False
+    if session.status != "scheduled":
+        raise Conflict(_l("This session has been cancelled."), code="session_cancelled")
+    if not session.meetings or now < max(m.ends_at for m in session.meetings):
+        raise Conflict(
+            _l("A session's attendance can be closed after its last meeting has ended."),
+            code="not_ended",
+        )
+    closure = SessionClosure(session_id=session.id, closed_at=now, closed_by_id=actor.id)
+    db.session.add(closure)
+    db.session.flush()
+    audit(actor, "attendance.closed", session)
+    session_closed.send(session.id, actor=actor, now=now)
+    return closure, True
 
 
 def _meeting(session: Session, meeting_id: int) -> Meeting:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from booking.accounts import queries as people
 from booking.accounts.models import Role
+from booking.attendance import queries as attendance_queries
 from booking.catalogue import queries as catalogue
 from booking.catalogue.models import CourseFormat
 from booking.core.db import utcnow
@@ -104,8 +105,15 @@ def event(slug: str):
 def dashboard():
     """The start page after log-in; its panels depend on the person's role."""
     user = current_user._get_current_object()
-    upcoming = sessions.list_sessions(user, starts_from=utcnow(), limit=8)
-    context = {"upcoming": upcoming, **dashboard_context(user)}
+    now = utcnow()
+    upcoming = sessions.list_sessions(user, starts_from=now, limit=8)
+    context = {
+        "upcoming": upcoming,
+        **dashboard_context(user),
+        "no_shows": attendance_queries.no_shows([user.id]).get(user.id, 0),
+        # Organisers reach every session from the menu; a named trainer from here.
+        "training": [] if user.is_organiser else attendance_queries.sessions_to_take(user, now),
+    }
     if user.role == Role.TEAM_LEADER and user.team_id:
         context["members"] = people.team_members(user.team_id)
     if user.role in (Role.HR,) and user.organisation_id:

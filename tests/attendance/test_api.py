@@ -113,3 +113,55 @@ def test_get_reads_a_fixed_number_of_statements(client, make, started, count_que
     count_queries.reset()
     assert len(client.get(path, headers=headers).get_json()) == 10
     assert len(count_queries) == few
+
+
+def test_organisers_name_trainers_and_close_through_the_api(
+    client, make, two_meetings, monkeypatch
+):
+    course = two_meetings
+    sid = course.session.id
+    headers = bearer(course.organiser)
+    trainer = make.user()
+    made = client.post(
+        f"/api/v1/sessions/{sid}/trainers", json={"email": trainer.email}, headers=headers
+    )
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["user_id"] == trainer.id
+    again = client.post(
+        f"/api/v1/sessions/{sid}/trainers", json={"email": trainer.email}, headers=headers
+    )
+    assert again.status_code == 200
+    unknown = client.post(
+        f"/api/v1/sessions/{sid}/trainers", json={"email": "nobody@example.nl"}, headers=headers
+    )
+    assert unknown.status_code == 422
+    assert unknown.get_json()["error"]["code"] == "unknown_person"
+    listed = client.get(f"/api/v1/sessions/{sid}/trainers", headers=headers).get_json()
+    assert [t["email"] for t in listed] == [trainer.email]
+    # The trainer takes attendance but neither names trainers nor closes.
+    trainer_headers = bearer(trainer)
+    assert (
+        client.post(
+            f"/api/v1/sessions/{sid}/trainers",
+            json={"email": trainer.email},
+            headers=trainer_headers,
+        ).status_code
+        == 403
+    )
+    early = client.post(f"/api/v1/sessions/{sid}/close", headers=headers)
+    assert early.status_code == 409 and early.get_json()["error"]["code"] == "not_ended"
+    after = course.second + timedelta(hours=4)
+    monkeypatch.setattr(services, "utcnow", lambda: after)
+    closed = client.post(f"/api/v1/sessions/{sid}/close", headers=headers)
+    assert closed.status_code == 200
+    assert closed.get_json()["closed_by"] == course.organiser.email
+    assert (
+        client.post(f"/api/v1/sessions/{sid}/close", headers=headers).get_json()
+        == closed.get_json()
+    )
+    removed = client.delete(f"/api/v1/sessions/{sid}/trainers/{trainer.id}", headers=headers)
+    assert removed.get_json() == {"removed": True}
+    assert client.delete(
+        f"/api/v1/sessions/{sid}/trainers/{trainer.id}", headers=headers
+    ).get_json() == {"removed": False}
+    assert client.post("/api/v1/sessions/999999/close", headers=headers).status_code == 404
