@@ -9,6 +9,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from booking import create_app
+from booking.attendance.models import AttendanceRecord
+from booking.core.db import utcnow
 from booking.extensions import db
 from config import DEV_SECRET_KEY, ROOT
 
@@ -134,3 +136,14 @@ def test_demo_data_seeds_once_with_the_seed_catalogue(app, db_session):
     assert {"mbo", "hbo", "wo"} <= levels
     modes = {s.mode for s in db_session.query(Session)}
     assert modes == {"physical", "online", "hybrid"}
+    # History: a Projectassistent edition that ended about four weeks ago, its six days'
+    # attendance taken (three days missed without notice, one excused).
+    past = [
+        s
+        for s in db_session.query(Session)
+        if s.course.title == "Projectassistent" and s.ends_at < utcnow()
+    ]
+    assert len(past) == 1 and len(past[0].meetings) == 6
+    statuses = [r.status for r in db_session.query(AttendanceRecord)]
+    assert len(statuses) == 6 * 12
+    assert (statuses.count("absent"), statuses.count("excused")) == (3, 1)

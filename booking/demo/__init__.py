@@ -12,6 +12,7 @@ from sqlalchemy import select
 from booking.accounts.models import User
 from booking.core.db import atomic
 from booking.demo.advising import seed_advising
+from booking.demo.attendance import seed_history
 from booking.demo.catalogue import seed_catalogue
 from booking.demo.enrolments import seed_enrolments
 from booking.demo.events import seed_events
@@ -31,6 +32,7 @@ def seed_demo() -> bool:
     seed_enrolments()
     seed_events()
     seed_webinars()
+    seed_history()
     seed_advising()
     return True
 

@@ -1,4 +1,6 @@
-"""Demo history: a 'Projectassistent' edition that ended three weeks ago, with its six days'
+"""Demo history: a 'Projectassistent' edition that ended about four weeks ago (before the
+past webinar of `demo/webinars.py`, three weeks ago, which the demo participant also
+attended: a person's places never overlap, invariant 3), with its six days'
 attendance taken (most came every day; one missed a day without notice, one was excused),
 so the attendance lists, the no-show counts and the certificates have something to show.
 
@@ -27,7 +29,7 @@ from booking.scheduling.models import Session, Venue
 from booking.scheduling.services import MeetingData, SessionData, schedule_session
 
 AHEAD_WEEKS = 30  # planned this far ahead, where nothing else is
-ENDED_WEEKS_AGO = 3
+ENDED_WEEKS_AGO = 4  # the last day 22-28 days ago: before the past webinar (21 days ago)
 DAYS = 6
 PARTICIPANTS = 12
 # Who missed what (by place in the list of participants): (meeting number, status).
@@ -65,7 +67,7 @@ def seed_history() -> Session:
         SessionData(
             course_id=course.id,
             mode="physical",
-            capacity={"in_person": 14},
+            capacity={"in_person": PARTICIPANTS},
             meetings=meetings,
             venue_id=centre.id,
             room_id=centre.rooms[0].id,
