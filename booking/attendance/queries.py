@@ -22,8 +22,9 @@ from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.scheduling.models import Meeting, Session, SessionStatus
 
-# The organisers' list of sessions to take attendance of: from two weeks back to a day ahead.
-RECENT = timedelta(days=14)
+# The organisers' list of sessions to take attendance of: started (or starting within a day)
+# and not closed, ended at most half a year ago.
+RECENT = timedelta(days=183)
 AHEAD = timedelta(days=1)
 
 
@@ -136,8 +137,9 @@ def closure(session_id: int) -> SessionClosure | None:
 
 def sessions_to_take(user: User, now: datetime) -> list[Session]:
     """The sessions the reader takes attendance of: a trainer's own (any time), and for an
-    organiser every scheduled session with a meeting in the last two weeks or the next day.
-    Two statements (sessions, then their meetings and courses)."""
+    organiser every scheduled session that has started (or starts within a day) and whose
+    attendance is still open, ended at most half a year ago: their to-do list. Two
+    statements (sessions with their courses, then their meetings)."""
     named = select(SessionTrainer.session_id).where(SessionTrainer.user_id == user.id)
     condition = Session.id.in_(named)
     if user.is_organiser:
@@ -145,6 +147,7 @@ def sessions_to_take(user: User, now: datetime) -> list[Session]:
             (Session.status == SessionStatus.SCHEDULED)
             & (Session.starts_at <= now + AHEAD)
             & (Session.ends_at >= now - RECENT)
+            & Session.id.not_in(select(SessionClosure.session_id))
         )
     return list(
         db.session.scalars(
