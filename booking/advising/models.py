@@ -151,7 +151,7 @@ class AdvisorBooking(TimestampMixin, db.Model):
 
 class AdvisorNote(TimestampMixin, db.Model):
     """The advisor's private note on one conversation: read and written only by the advisor
-    who wrote it (`services.note_for`), never by organisers or administrators, never in the
+    who wrote it (`notes.note_for`), never by organisers or administrators, never in the
     API."""
 
     __tablename__ = "advisor_notes"

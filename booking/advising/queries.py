@@ -154,7 +154,7 @@ def booking(booking_id: int) -> AdvisorBooking | None:
 
 def may_read_booking(user: User | None, found: AdvisorBooking) -> bool:
     """The person, the slot's advisor and organisers. What they read never includes the
-    advisor's note (`services.note_for` is the only way to it)."""
+    advisor's note (`notes.note_for` is the only way to it)."""
     return user is not None and (
         user.is_organiser or user.id in (found.user_id, found.slot.advisor_id)
     )

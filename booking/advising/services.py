@@ -1,5 +1,5 @@
-"""Career conversations: advisors' slots, bookings, moves, cancellations and notes (who is
-an advisor, and their profile, is `advisors`').
+"""Career conversations: advisors' slots, bookings, moves and cancellations (who is an
+advisor, and their profile, is `advisors`'; the advisor's private notes are `notes`').
 
 Lock order (invariant 9): the advisor's profile row first (`lock_advisor`), then the slot
 rows in id order. Everything that changes one advisor's agenda (publishing, booking, moving,
@@ -31,7 +31,6 @@ from booking.advising.models import (
     MAX_MINUTES,
     MIN_MINUTES,
     AdvisorBooking,
-    AdvisorNote,
     AdvisorProfile,
     AdvisorSlot,
     BookingStatus,
@@ -47,7 +46,6 @@ from booking.scheduling.models import Venue, VenueKind
 
 CHANGE_DEADLINE = timedelta(hours=24)  # the booked person cancels or moves until then
 MAX_WEEKS = 52
-NOTE_MAX = 20_000
 
 # -- advisors -----------------------------------------------------------------------------------
 
@@ -434,39 +432,3 @@ def move_booking(
     db.session.flush()
     _tell(booking, AdvisingKind.MOVED, actor, previous=previous.isoformat())
     return booking
-
-
-# -- notes --------------------------------------------------------------------------------------
-
-
-def _advisors_booking(booking_id: int, reader: User) -> AdvisorBooking:
-    """The booking, for the advisor of its slot only: anyone else (organisers and
-    administrators too) is told there is no such conversation."""
-    booking = db.session.get(AdvisorBooking, booking_id)
-    if booking is None or reader is None or booking.slot.advisor_id != reader.id:
-        raise NotFound(_l("No such conversation."), code="booking_not_found")
-    return booking
-
-
-def note_for(booking_id: int, reader: User) -> AdvisorNote | None:
-    """The private note on a conversation, for the advisor who keeps it and no one else."""
-    booking = _advisors_booking(booking_id, reader)
-    return db.session.scalar(
-        select(AdvisorNote).where(
-            AdvisorNote.booking_id == booking.id, AdvisorNote.advisor_id == reader.id
-        )
-    )
-
-
-def save_note(booking_id: int, text: str, *, actor: User) -> AdvisorNote:
-    booking = _advisors_booking(booking_id, actor)
-    if len(text) > NOTE_MAX:
-        message = _l("Use at most %(n)d characters.", n=NOTE_MAX)
-        raise ValidationError(message, code="note_too_long", fields={"text": message})
-    note = note_for(booking.id, actor)
-    if note is None:
-        note = AdvisorNote(booking_id=booking.id, advisor_id=actor.id)
-        db.session.add(note)
-    note.text = text.replace("\x00", "")
-    db.session.flush()
-    return note

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from booking.advising import advisors as advisor_profiles
-from booking.advising import queries, services
+from booking.advising import notes, queries, services
 from booking.advising.forms import AdvisorForm, NoteForm, ProfileForm, SeriesForm, SlotForm
 from booking.advising.models import place_of
 from booking.core.auth import organiser_required
@@ -271,14 +271,14 @@ def conversation(booking_id: int):
     organisers and administrators included."""
     me = _me()
     try:
-        note = services.note_for(booking_id, me)
+        note = notes.note_for(booking_id, me)
     except DomainError:
         abort(404)
     found = queries.booking(booking_id)
     form = NoteForm(obj=note)
     if request.method == "POST" and form.validate():
         try:
-            atomic(services.save_note, booking_id, form.text.data or "", actor=me)
+            atomic(notes.save_note, booking_id, form.text.data or "", actor=me)
         except DomainError as error:
             return render_template(
                 "advising/conversation.html",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from booking.accounts.services import create_api_token
-from booking.advising import services
+from booking.advising import notes, services
 from tests.advising.conftest import MEETING
 from tests.api.conftest import bearer, iso
 
@@ -206,7 +206,7 @@ def test_notes_are_in_no_answer(client, make, db_session, advisor, auth):
     booking = client.post(
         f"/api/v1/advisor-slots/{slot_id}/booking", headers=auth(person)
     ).get_json()
-    services.save_note(booking["id"], "GEHEIME-NOTITIE", actor=advisor)
+    notes.save_note(booking["id"], "GEHEIME-NOTITIE", actor=advisor)
     db_session.commit()
     for reader in (advisor, person, organiser, admin):
         headers = auth(reader)

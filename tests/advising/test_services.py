@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from booking.advising import advisors, services
+from booking.advising import advisors, notes, services
 from booking.advising.models import AdvisorBooking, AdvisorSlot, BookingStatus
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from booking.core.timez import local
@@ -377,12 +377,12 @@ def test_the_advisor_withdrawing_a_slot_tells_the_booked_person(make, slot, advi
 def test_notes_are_the_advisors_alone(make, slot, advisor):
     person, organiser, admin = make.user(), make.user("organiser"), make.user("admin")
     booking = services.book(slot().id, person, actor=person).booking
-    assert services.note_for(booking.id, advisor) is None
-    services.save_note(booking.id, "Wil richting HR; CV nalopen.", actor=advisor)
-    assert services.note_for(booking.id, advisor).text == "Wil richting HR; CV nalopen."
+    assert notes.note_for(booking.id, advisor) is None
+    notes.save_note(booking.id, "Wil richting HR; CV nalopen.", actor=advisor)
+    assert notes.note_for(booking.id, advisor).text == "Wil richting HR; CV nalopen."
     for reader in (person, organiser, admin):
         with pytest.raises(NotFound):
-            services.note_for(booking.id, reader)
+            notes.note_for(booking.id, reader)
         with pytest.raises(NotFound):
-            services.save_note(booking.id, "overwritten", actor=reader)
-    assert services.note_for(booking.id, advisor).text.startswith("Wil richting HR")
+            notes.save_note(booking.id, "overwritten", actor=reader)
+    assert notes.note_for(booking.id, advisor).text.startswith("Wil richting HR")
