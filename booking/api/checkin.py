@@ -38,8 +38,7 @@ class CheckInOut(Output):
     errors={
         403: "`not_a_trainer`: organisers and the session's trainers only.",
         404: "`unknown_code` (unknown or forged code), `meeting_not_found`.",
-        409: "`not_started` (before the meeting's start), `session_closed`, "
-        "`session_cancelled`.",
+        409: "`not_started` (before the meeting's start), `session_closed`, `session_cancelled`.",
         422: "`other_session` (a place of another session), `not_confirmed` (cancelled, "
         "waiting, ...), or an invalid body.",
     },
