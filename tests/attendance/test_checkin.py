@@ -228,3 +228,35 @@ def test_json_endpoint(client, clock, db_session):
     assert answer.get_json()["name"] == place.user.name and answer.get_json()["ok"]
     wrong = client.post(url, json={"code": "nonsense", "meeting_id": clock.meeting_ids[0]})
     assert wrong.status_code == 422 and wrong.get_json()["code"] == "unknown_code"
+
+
+def test_the_codes_cost_no_query_per_place(client, make, db_session, count_queries):
+    """The participant's overview shows a code per place from what its query loaded."""
+    person = make.user()
+    days = iter(range(5, 50, 3))  # no two places at one time
+
+    def overview_with(places: int) -> int:
+        for _ in range(places):
+            session = make.session(start=make.future(next(days), 9))
+            enrolment.enrol(session.id, person, actor=person)
+        db_session.commit()
+        login(client, person)
+        count_queries.reset()
+        page = client.get("/mijn").get_data(as_text=True)
+        return len(count_queries), page.count("data-checkin-code")
+
+    (one, shown_one), (four, shown_four) = overview_with(1), overview_with(3)
+    assert (shown_one, shown_four) == (1, 4) and one == four
+
+
+def test_a_team_leader_does_not_see_a_members_code(client, make, db_session):
+    team = make.team()
+    leader = make.user("team_leader", team_=team)
+    member = make.user(team_=team)
+    session = make.session()
+    place = enrolment.enrol(session.id, member, actor=member).enrolment
+    db_session.commit()
+    login(client, leader)
+    page = client.get("/mijn-team").get_data(as_text=True)
+    assert member.name in page
+    assert checkin.code_for(place.id) not in page and "data-checkin-code" not in page
