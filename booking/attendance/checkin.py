@@ -141,12 +141,12 @@ def shows_code(enrolment: Enrolment, now: datetime | None = None) -> bool:
 
 
 def qr_svg(code: str) -> str:
-    return segno.make(code, error="m").svg_inline(scale=6, border=2, title=code)
+    return segno.make_qr(code, error="m").svg_inline(scale=6, border=2, title=code)
 
 
 def qr_png(code: str) -> bytes:
     out = io.BytesIO()
-    segno.make(code, error="m").save(out, kind="png", scale=8, border=4)
+    segno.make_qr(code, error="m").save(out, kind="png", scale=8, border=4)
     return out.getvalue()
 
 

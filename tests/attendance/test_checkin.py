@@ -29,6 +29,9 @@ from tests.factories import login
 def decode(image: Image.Image) -> str:
     found = zxingcpp.read_barcodes(image)
     assert found, "no QR code found"
+    # A full QR code: segno.make would choose a Micro QR for short text, which phones'
+    # decoders (BarcodeDetector, jsQR) do not read.
+    assert found[0].format == zxingcpp.BarcodeFormat.QRCode
     return found[0].text
 
 
