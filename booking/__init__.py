@@ -81,6 +81,7 @@ def _register_features(app: Flask) -> None:
     from booking.api import bp as api_bp
     from booking.attendance import receivers as attendance_receivers
     from booking.attendance.views import bp as attendance_bp
+    from booking.attendance.checkin_views import bp as attendance_checkin_bp
     from booking.calendar.views import bp as calendar_bp
     from booking.catalogue.views import bp as catalogue_bp
     from booking.demo import register as register_demo_cli
@@ -107,6 +108,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(advising_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(attendance_checkin_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py
@@ -125,6 +127,7 @@ def _register_messages_and_duties(app: Flask) -> None:
     """What each feature tells notifications, which imports no feature: its message kinds,
     the attachments of its messages, and its periodic duties (notifications.registry)."""
     from booking.advising import messages as advising_messages
+    from booking.attendance import checkin as attendance_checkin
     from booking.calendar import advising as advising_invites
     from booking.calendar import ics
     from booking.enrolment import duties as enrolment_duties
@@ -137,3 +140,4 @@ def _register_messages_and_duties(app: Flask) -> None:
     advising_messages.register(app)
     advising_invites.register(app)
     event_messages.register(app)
+    attendance_checkin.register(app)

@@ -3,8 +3,8 @@
 Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), `errors`,
 `schemas` (shared field types, envelopes), one module per resource with its shapes
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
-`reservations`, `rosters`, `events`, `advising`, `taxonomy` for the catalogue's lists,
-`speakers`), `openapi` (the document).
+`reservations`, `rosters`, `attendance`, `checkin`, `events`, `advising`, `taxonomy` for
+the catalogue's lists, `speakers`), `openapi` (the document).
 """
 
 from flask import Blueprint
@@ -15,6 +15,7 @@ from booking.api import (  # noqa: E402, F401
     advising,
     approvals,
     attendance,
+    checkin,
     courses,
     enrolments,
     errors,
