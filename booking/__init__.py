@@ -80,8 +80,8 @@ def _register_features(app: Flask) -> None:
     from booking.advising.views import bp as advising_bp
     from booking.api import bp as api_bp
     from booking.attendance import receivers as attendance_receivers
-    from booking.attendance.views import bp as attendance_bp
     from booking.attendance.checkin_views import bp as attendance_checkin_bp
+    from booking.attendance.views import bp as attendance_bp
     from booking.calendar.views import bp as calendar_bp
     from booking.catalogue.views import bp as catalogue_bp
     from booking.demo import register as register_demo_cli
