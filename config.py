@@ -56,6 +56,9 @@ class Config:
     MAIL_RETRY_MINUTES = os.environ.get("MAIL_RETRY_MINUTES", "1,2,5,10,20,40,60,120,240")
     MAIL_GIVE_UP_HOURS = float(os.environ.get("MAIL_GIVE_UP_HOURS", "48"))
     REMINDER_HOURS = float(os.environ.get("REMINDER_HOURS", "24"))
+    # Holders of a certification (and their team leaders) are told this many days before it
+    # expires, with the coming sessions that renew it.
+    CERTIFICATION_NOTICE_DAYS = int(os.environ.get("CERTIFICATION_NOTICE_DAYS", "60"))
     WORKER_BATCH = int(os.environ.get("WORKER_BATCH", "100"))
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "5"))
     WORKER_DUTIES_SECONDS = int(os.environ.get("WORKER_DUTIES_SECONDS", "60"))

@@ -84,6 +84,8 @@ def _register_features(app: Flask) -> None:
     from booking.attendance.views import bp as attendance_bp
     from booking.calendar.views import bp as calendar_bp
     from booking.catalogue.views import bp as catalogue_bp
+    from booking.certifications import receivers as certification_receivers
+    from booking.certifications.views import bp as certifications_bp
     from booking.demo import register as register_demo_cli
     from booking.enrolment import receivers as enrolment_receivers
     from booking.enrolment.cli import register as register_enrolment_cli
@@ -109,10 +111,12 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(advising_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(attendance_checkin_bp)
+    app.register_blueprint(certifications_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py
     attendance_receivers.connect()  # the join link's: booking/enrolment/join_links.py
+    certification_receivers.connect()  # attendance's: booking/attendance/signals.py
 
     register_accounts_cli(app)
     register_advising_cli(app)
@@ -130,6 +134,8 @@ def _register_messages_and_duties(app: Flask) -> None:
     from booking.attendance import checkin as attendance_checkin
     from booking.calendar import advising as advising_invites
     from booking.calendar import ics
+    from booking.certifications import duties as certification_duties
+    from booking.certifications import messages as certification_messages
     from booking.enrolment import duties as enrolment_duties
     from booking.enrolment import messages as enrolment_messages
     from booking.events import messages as event_messages
@@ -141,3 +147,5 @@ def _register_messages_and_duties(app: Flask) -> None:
     advising_invites.register(app)
     event_messages.register(app)
     attendance_checkin.register(app)
+    certification_messages.register(app)
+    certification_duties.register(app)
