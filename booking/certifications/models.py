@@ -177,7 +177,7 @@ class Award(db.Model):
     expiry_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
-    certification: Mapped[Certification] = relationship(lazy="joined")
+    certification: Mapped[Certification] = relationship(lazy="joined", innerjoin=True)
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     enrolment: Mapped[Enrolment | None] = relationship()
 
