@@ -12,13 +12,13 @@ from booking.attendance.models import (  # noqa: F401
     SessionClosure,
     SessionTrainer,
 )
+from booking.catalogue.models import Category, Course, TargetGroup  # noqa: F401
 from booking.certifications.models import (  # noqa: F401
     AssessmentResult,
     Award,
     Certification,
     CertificationCourse,
 )
-from booking.catalogue.models import Category, Course, TargetGroup  # noqa: F401
 from booking.core.models import AuditEntry  # noqa: F401
 from booking.enrolment.models import (  # noqa: F401
     BookedSlot,

@@ -65,7 +65,12 @@ def test_queue_refuses_a_kind_nobody_registered(make):
 
 
 def test_the_enrolment_engine_registers_its_nineteen_kinds(app):
-    assert {k.family for k in registry.kinds()} == {"enrolment", "advising", "events"}
+    assert {k.family for k in registry.kinds()} == {
+        "enrolment",
+        "advising",
+        "events",
+        "certifications",
+    }
     kinds = {k.code: k for k in registry.kinds() if k.family == "enrolment"}
     assert set(kinds) == {k.value for k in MessageKind} and len(kinds) == 19
     assert kinds["offer"].template == "enrolment/messages/offer"
@@ -115,10 +120,13 @@ def test_a_registered_duty_runs_on_every_tick(app, monkeypatch, caplog):
         "released": 0,
         "promoted": 0,
         "reminders": 0,
+        "expiry_notices": 0,
         "tidied": 3,
     }
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("duties ")]
-    assert lines[0] == "duties sessions=0 expired=0 released=0 promoted=0 reminders=0 tidied=3"
+    assert lines[0] == (
+        "duties sessions=0 expired=0 released=0 promoted=0 reminders=0 expiry_notices=0 tidied=3"
+    )
 
 
 def test_a_follower_runs_no_duty(app, monkeypatch):
