@@ -5,79 +5,22 @@ notice with a controlled clock."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from booking.attendance import services as attendance
-from booking.attendance.services import Entry
 from booking.certifications import duties, services
 from booking.certifications.models import Award, AwardState
 from booking.certifications.services import CertificationInput, add_months
 from booking.core.db import atomic
 from booking.core.errors import Conflict, PermissionDenied, ValidationError
 from booking.core.models import AuditEntry
-from booking.enrolment import services as enrolment
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
 from booking.notifications.render import render as render_message
-from booking.scheduling.services import MeetingData, SessionData, schedule_session
-
-
-@dataclass
-class Setup:
-    session: object
-    starts: list  # each meeting's start
-    places: list
-    organiser: object
-    course_id: int
-
-    def record(self, meeting, statuses, *, later=timedelta(minutes=5), actor=None):
-        entries = [Entry(p.id, s) for p, s in zip(self.places, statuses, strict=False)]
-        return atomic(
-            attendance.record,
-            self.session.id,
-            self.session.meetings[meeting].id,
-            entries,
-            actor=actor or self.organiser,
-            now=self.starts[meeting] + later,
-        )
-
-    @property
-    def end(self):
-        return self.starts[-1] + timedelta(hours=3)
-
-
-def _setup(make, meetings=4, people=3, course_id=None):
-    organiser = make.user("organiser")
-    venue = make.physical_venue()
-    first = make.future(5, 9)
-    starts = [first + timedelta(days=7 * i) for i in range(meetings)]
-    course_id = course_id or make.course(certified=True).id
-    session = schedule_session(
-        SessionData(
-            course_id=course_id,
-            mode="physical",
-            capacity={"in_person": 10},
-            meetings=[MeetingData(s, s + timedelta(hours=3)) for s in starts],
-            venue_id=venue.id,
-            room_id=venue.rooms[0].id,
-        )
-    )
-    places = []
-    for _ in range(people):
-        person = make.user()
-        places.append(enrolment.enrol(session.id, person, actor=person).enrolment)
-    db.session.commit()
-    return Setup(session, starts, places, organiser, course_id)
-
-
-def _define(setup, **values):
-    values.setdefault("name_nl", "Projectassistent")
-    values.setdefault("course_ids", [setup.course_id])
-    return atomic(services.define, CertificationInput(**values), actor=setup.organiser)
+from tests.certifications.setup import define, make_setup
 
 
 def _awards(**where):
@@ -93,11 +36,11 @@ def _messages(kind):
 
 @pytest.fixture
 def course(make, db_session):
-    return _setup(make)
+    return make_setup(make)
 
 
 def test_all_meetings_rule_awards_at_the_last_meeting_once(course):
-    certification = _define(course, validity_months=24)
+    certification = define(course, validity_months=24)
     for meeting in range(3):
         course.record(meeting, ["attended", "attended", "absent"])
     assert _awards() == []
@@ -119,7 +62,7 @@ def test_all_meetings_rule_awards_at_the_last_meeting_once(course):
 
 
 def test_min_percent_awards_at_the_threshold_and_not_below(course):
-    _define(course, rule="min_percent", min_attendance_percent=75)
+    define(course, rule="min_percent", min_attendance_percent=75)
     course.record(0, ["attended", "attended"])
     course.record(1, ["attended", "attended"])
     course.record(2, ["absent", "attended"])
@@ -130,7 +73,7 @@ def test_min_percent_awards_at_the_threshold_and_not_below(course):
 
 
 def test_a_correction_before_closing_withdraws_the_award(course):
-    _define(course)
+    define(course)
     for meeting in range(4):
         course.record(meeting, ["attended"])
     [award] = _awards()
@@ -151,7 +94,7 @@ def test_a_correction_before_closing_withdraws_the_award(course):
 
 
 def test_after_closing_an_organiser_revokes_with_a_reason(course):
-    _define(course)
+    define(course)
     for meeting in range(4):
         course.record(meeting, ["attended"])
     atomic(attendance.close, course.session.id, actor=course.organiser, now=course.end)
@@ -173,9 +116,9 @@ def test_after_closing_an_organiser_revokes_with_a_reason(course):
 
 
 def test_assessment_pass_fail_and_score(make, db_session):
-    setup = _setup(make, meetings=1, people=3)
-    pass_fail = _define(setup, assessment="pass_fail")
-    score = _define(setup, name_nl="Examen", assessment="score", pass_mark=55)
+    setup = make_setup(make, meetings=1, people=3)
+    pass_fail = define(setup, assessment="pass_fail")
+    score = define(setup, name_nl="Examen", assessment="score", pass_mark=55)
     setup.record(0, ["attended", "attended", "attended"])
     assert _awards() == []  # attendance alone is not enough
     later = setup.starts[0] + timedelta(hours=1)
@@ -221,8 +164,8 @@ def test_assessment_pass_fail_and_score(make, db_session):
 
 
 def test_a_participant_enters_no_results(make, db_session):
-    setup = _setup(make, meetings=1, people=1)
-    certification = _define(setup, assessment="pass_fail")
+    setup = make_setup(make, meetings=1, people=1)
+    certification = define(setup, assessment="pass_fail")
     with pytest.raises(PermissionDenied):
         atomic(
             services.record_results,
@@ -235,14 +178,14 @@ def test_a_participant_enters_no_results(make, db_session):
 
 def test_definitions_are_checked(course):
     with pytest.raises(ValidationError) as error:
-        _define(course, name_nl="", rule="min_percent", min_attendance_percent=0, course_ids=[])
+        define(course, name_nl="", rule="min_percent", min_attendance_percent=0, course_ids=[])
     assert set(error.value.fields) == {"name_nl", "min_attendance_percent", "course_ids"}
     with pytest.raises(ValidationError) as error:
-        _define(course, validity_months=0, assessment="score")
+        define(course, validity_months=0, assessment="score")
     assert set(error.value.fields) == {"validity_months", "pass_mark"}
-    _define(course)
+    define(course)
     with pytest.raises(ValidationError) as error:
-        _define(course)
+        define(course)
     assert "name_nl" in error.value.fields
     with pytest.raises(PermissionDenied):
         atomic(
@@ -253,8 +196,8 @@ def test_definitions_are_checked(course):
 
 
 def test_renewal_in_time_extends_from_the_old_expiry(make, db_session):
-    setup = _setup(make, meetings=1, people=1)
-    certification = _define(setup, validity_months=12)
+    setup = make_setup(make, meetings=1, people=1)
+    certification = define(setup, validity_months=12)
     person = setup.places[0].user
     # Followed elsewhere 11 months ago: expires in a month.
     today = datetime.now(UTC).date()
@@ -276,8 +219,8 @@ def test_renewal_in_time_extends_from_the_old_expiry(make, db_session):
 
 
 def test_renewal_after_expiry_counts_from_the_completion(make, db_session):
-    setup = _setup(make, meetings=1, people=1)
-    certification = _define(setup, validity_months=12)
+    setup = make_setup(make, meetings=1, people=1)
+    certification = define(setup, validity_months=12)
     person = setup.places[0].user
     old = atomic(
         services.award_by_hand,
@@ -297,7 +240,7 @@ def test_renewal_after_expiry_counts_from_the_completion(make, db_session):
 
 
 def test_by_hand_needs_evidence_and_a_past_date(course):
-    certification = _define(course)
+    certification = define(course)
     with pytest.raises(ValidationError) as error:
         atomic(
             services.award_by_hand,
@@ -311,7 +254,7 @@ def test_by_hand_needs_evidence_and_a_past_date(course):
 
 
 def test_verification_says_only_name_certification_and_dates(course):
-    _define(course, name_en="Project assistant", validity_months=6)
+    define(course, name_en="Project assistant", validity_months=6)
     for meeting in range(4):
         course.record(meeting, ["attended"])
     [award] = _awards()
@@ -327,7 +270,7 @@ def test_verification_says_only_name_certification_and_dates(course):
 
 
 def test_known_and_unknown_codes_cost_the_same_statements(course, count_queries):
-    _define(course)
+    define(course)
     for meeting in range(4):
         course.record(meeting, ["attended"])
     [award] = _awards()
@@ -344,9 +287,9 @@ def test_expiry_notice_once_to_holder_and_team_leader_with_renewing_sessions(mak
     team = make.team()
     leader = make.user("team_leader", team_=team)
     holder = make.user(team_=team)
-    setup = _setup(make, meetings=1, people=0)
+    setup = make_setup(make, meetings=1, people=0)
     db.session.commit()
-    certification = _define(setup, validity_months=12)
+    certification = define(setup, validity_months=12)
     award = atomic(
         services.award_by_hand,
         certification.id,
@@ -372,8 +315,8 @@ def test_expiry_notice_once_to_holder_and_team_leader_with_renewing_sessions(mak
 
 
 def test_a_renewed_award_gets_no_notice(make, db_session):
-    setup = _setup(make, meetings=1, people=1)
-    certification = _define(setup, validity_months=12)
+    setup = make_setup(make, meetings=1, people=1)
+    certification = define(setup, validity_months=12)
     person = setup.places[0].user
     old = atomic(
         services.award_by_hand,
@@ -388,7 +331,7 @@ def test_a_renewed_award_gets_no_notice(make, db_session):
 
 
 def test_the_award_message_carries_the_certificate(course):
-    _define(course)
+    define(course)
     for meeting in range(4):
         course.record(meeting, ["attended"])
     [message] = _messages("certificate_awarded")
