@@ -83,7 +83,14 @@ def _query_schema(schema: dict) -> dict:
 
 def _parameters(endpoint: Endpoint, refs: dict, schemas: dict) -> list[dict]:
     params = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"}
+            if name in endpoint.text_params
+            else {"type": "integer", "minimum": 1},
+        }
         for name in endpoint.path_params
     ]
     if endpoint.query is not None:

@@ -32,6 +32,7 @@ class Endpoint:
     auth: str = "public"  # public (token optional), token (any role), organiser
     optional_body: bool = False
     path_params: tuple[str, ...] = field(default=())
+    text_params: tuple[str, ...] = field(default=())  # path params that are strings, not ids
     media_type: str = "application/json"  # of the success response
     errors: tuple[tuple[int, str], ...] = ()  # error statuses described for this endpoint
     repeat: str = ""  # a create that answers 200 with what exists: when it does
@@ -42,7 +43,7 @@ class Endpoint:
 
 
 ENDPOINTS: list[Endpoint] = []
-_PATH_PARAM = re.compile(r"<int:(\w+)>")
+_PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")  # <int:id>, or <email> (a string)
 
 
 def api(
@@ -111,7 +112,10 @@ def api(
                 status=status,
                 auth=auth,
                 optional_body=optional_body,
-                path_params=tuple(_PATH_PARAM.findall(rule)),
+                path_params=tuple(name for _kind, name in _PATH_PARAM.findall(rule)),
+                text_params=tuple(
+                    name for kind, name in _PATH_PARAM.findall(rule) if kind in ("", "string")
+                ),
                 media_type=media_type,
                 errors=tuple(sorted((errors or {}).items())),
                 repeat=repeat,
