@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -10,6 +12,7 @@ from babel.messages.pofile import read_po
 
 from booking import create_app
 from booking.attendance.models import AttendanceRecord
+from booking.certifications.models import Award, Certification
 from booking.core.db import utcnow
 from booking.extensions import db
 from config import DEV_SECRET_KEY, ROOT
@@ -147,3 +150,17 @@ def test_demo_data_seeds_once_with_the_seed_catalogue(app, db_session):
     statuses = [r.status for r in db_session.query(AttendanceRecord)]
     assert len(statuses) == 6 * 12
     assert (statuses.count("absent"), statuses.count("excused")) == (3, 1)
+    # Certifications: awards from that attendance, and by hand a valid, an expiring and an
+    # expired one, so the matrices show every state.
+    assert {c.name_nl for c in db_session.query(Certification)} >= {
+        "Projectassistent",
+        "Assertiviteit",
+    }
+    awards = db_session.query(Award).all()
+    now = utcnow()
+    states = [a.status(now) for a in awards]
+    assert any(a.enrolment_id is not None for a in awards)
+    assert "valid" in states and "expired" in states
+    assert any(now < a.expires_at <= now + timedelta(days=60) for a in awards if a.expires_at)
+    mo = db_session.query(User).filter_by(email="medewerker@schiedam.example.nl").one()
+    assert any(a.user_id == mo.id and a.status(now) == "valid" for a in awards)

@@ -14,6 +14,7 @@ from booking.core.db import atomic
 from booking.demo.advising import seed_advising
 from booking.demo.attendance import seed_history
 from booking.demo.catalogue import seed_catalogue
+from booking.demo.certifications import seed_certifications
 from booking.demo.enrolments import seed_enrolments
 from booking.demo.events import seed_events
 from booking.demo.people import DEMO_LOGINS, DEMO_PASSWORD, seed_people
@@ -33,6 +34,7 @@ def seed_demo() -> bool:
     seed_events()
     seed_webinars()
     seed_history()
+    seed_certifications()
     seed_advising()
     return True
 
