@@ -59,6 +59,8 @@ class Config:
     # Holders of a certification (and their team leaders) are told this many days before it
     # expires, with the coming sessions that renew it.
     CERTIFICATION_NOTICE_DAYS = int(os.environ.get("CERTIFICATION_NOTICE_DAYS", "60"))
+    # /verify/<code> answers no sooner than this, known code or not (no timing oracle).
+    VERIFY_FLOOR_SECONDS = float(os.environ.get("VERIFY_FLOOR_SECONDS", "0.025"))
     WORKER_BATCH = int(os.environ.get("WORKER_BATCH", "100"))
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "5"))
     WORKER_DUTIES_SECONDS = int(os.environ.get("WORKER_DUTIES_SECONDS", "60"))

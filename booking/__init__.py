@@ -85,6 +85,7 @@ def _register_features(app: Flask) -> None:
     from booking.calendar.views import bp as calendar_bp
     from booking.catalogue.views import bp as catalogue_bp
     from booking.certifications import receivers as certification_receivers
+    from booking.certifications.manage_views import bp as certifications_manage_bp
     from booking.certifications.views import bp as certifications_bp
     from booking.demo import register as register_demo_cli
     from booking.enrolment import receivers as enrolment_receivers
@@ -112,6 +113,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(attendance_bp)
     app.register_blueprint(attendance_checkin_bp)
     app.register_blueprint(certifications_bp)
+    app.register_blueprint(certifications_manage_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py
