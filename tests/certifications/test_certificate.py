@@ -76,6 +76,7 @@ def test_the_certificate_says_who_what_and_until_when(app, award, language, name
     assert local(award.expires_at).date() == date(2028, 3, 3)
     assert issued in text and expires in text
     assert award.code in text
+    assert app.config["CENTRE_NAME"] in text
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
