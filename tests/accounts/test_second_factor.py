@@ -639,3 +639,22 @@ def test_reset_second_factor_forgets_the_app(app, make, db_session, required):
     Cli(app)("reset-second-factor", "kwijt@schiedam.nl", code=0)
     assert db.session.scalar(select(TotpCredential)) is None
     assert db.session.scalar(select(RecoveryCode)) is None
+
+
+def test_the_secret_stays_out_of_the_logs_and_the_address(client, make, db_session, caplog):
+    person = make.user(Role.PARTICIPANT)
+    db_session.commit()
+    log_in(client, make, person)
+    with caplog.at_level("DEBUG"):
+        page = client.get("/account/tweestapsverificatie")
+        secret = re.search(r'data-testid="totp-secret">([A-Z2-7 ]+)<', text(page)).group(1)
+        secret = secret.replace(" ", "")
+        client.post(
+            "/account/tweestapsverificatie",
+            data={"action": "confirm", "totp-code": pyotp.TOTP(secret).now()},
+        )
+    assert any(r.name == "booking.request" for r in caplog.records)  # the request log ran
+    logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert secret not in logged
+    db_session.rollback()
+    assert second_factor.is_enabled(person)
