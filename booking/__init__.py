@@ -74,8 +74,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_features(app: Flask) -> None:
     from booking import models  # noqa: F401 - every model registered with the metadata
+    from booking.accounts.admin_views import bp as accounts_admin_bp
     from booking.accounts.cli import register as register_accounts_cli
     from booking.accounts.views import bp as accounts_bp
+    from booking.advising import receivers as advising_receivers
     from booking.advising.cli import register as register_advising_cli
     from booking.advising.views import bp as advising_bp
     from booking.api import bp as api_bp
@@ -96,12 +98,15 @@ def _register_features(app: Flask) -> None:
     from booking.extensions import csrf
     from booking.notifications.cli import register as register_notifications_cli
     from booking.notifications.views import bp as notifications_bp
+    from booking.portal.people_views import bp as portal_people_bp
     from booking.portal.views import bp as portal_bp
     from booking.scheduling.views import bp as scheduling_bp
 
     app.register_blueprint(portal_bp)
+    app.register_blueprint(portal_people_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(accounts_admin_bp)
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(enrolment_bp)
     app.register_blueprint(enrolment_manage_bp)
@@ -119,6 +124,7 @@ def _register_features(app: Flask) -> None:
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py
     attendance_receivers.connect()  # the join link's: booking/enrolment/join_links.py
     certification_receivers.connect()  # attendance's: booking/attendance/signals.py
+    advising_receivers.connect()  # accounts': booking/accounts/signals.py
 
     register_accounts_cli(app)
     register_advising_cli(app)
