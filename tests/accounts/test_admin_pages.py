@@ -16,7 +16,7 @@ def _audits(db_session, action):
 
 @pytest.fixture
 def admin(make, client):
-    person = make.user("admin")
+    person = make.user("admin", language="en")
     make.login(client, person)
     return person
 
@@ -103,7 +103,9 @@ def test_teams_are_added_renamed_and_removed_when_empty(make, client, admin, db_
     assert response.status_code == 422
     assert "This organisation has a team with this name already." in response.text
 
-    assert client.post(f"/beheer/teams/{team.id}", data={"team-name": "ICT & Data"}).status_code == 303
+    assert (
+        client.post(f"/beheer/teams/{team.id}", data={"team-name": "ICT & Data"}).status_code == 303
+    )
     db_session.expire_all()
     assert db_session.get(Team, team.id).name == "ICT & Data"
 
