@@ -138,6 +138,7 @@ def _register_features(app: Flask) -> None:
 def _register_messages_and_duties(app: Flask) -> None:
     """What each feature tells notifications, which imports no feature: its message kinds,
     the attachments of its messages, and its periodic duties (notifications.registry)."""
+    from booking.accounts import duties as account_duties
     from booking.advising import messages as advising_messages
     from booking.attendance import checkin as attendance_checkin
     from booking.calendar import advising as advising_invites
@@ -157,3 +158,4 @@ def _register_messages_and_duties(app: Flask) -> None:
     attendance_checkin.register(app)
     certification_messages.register(app)
     certification_duties.register(app)
+    account_duties.register(app)
