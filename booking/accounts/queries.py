@@ -138,16 +138,28 @@ def organisations_with_counts() -> list[tuple[Organisation, int, int]]:
 
 def teams_with_counts(organisation_id: int) -> list[tuple[Team, int]]:
     """An organisation's teams with their number of members: one statement."""
+    return teams_of([organisation_id]).get(organisation_id, [])
+
+
+def teams_of(organisation_ids) -> dict[int, list[tuple[Team, int]]]:
+    """The teams of these organisations by name, with their number of members: one
+    statement."""
+    ids = set(organisation_ids)
+    if not ids:
+        return {}
     members = (
         select(User.team_id, func.count(User.id).label("members")).group_by(User.team_id).subquery()
     )
     rows = db.session.execute(
         select(Team, func.coalesce(members.c.members, 0))
         .outerjoin(members, members.c.team_id == Team.id)
-        .where(Team.organisation_id == organisation_id)
-        .order_by(Team.name)
+        .where(Team.organisation_id.in_(ids))
+        .order_by(Team.name, Team.id)
     ).all()
-    return [(team, count) for team, count in rows]
+    found: dict[int, list[tuple[Team, int]]] = {}
+    for team, count in rows:
+        found.setdefault(team.organisation_id, []).append((team, count))
+    return found
 
 
 def all_teams() -> list[Team]:
@@ -159,4 +171,15 @@ def all_teams() -> list[Team]:
             .options(joinedload(Team.organisation))
             .order_by(Organisation.name, Team.name)
         )
+    )
+
+
+def active_people(organisation_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(User.id)).where(
+                User.organisation_id == organisation_id, User.active.is_(True)
+            )
+        )
+        or 0
     )

@@ -25,7 +25,7 @@ def two(make, db_session):
 
 
 def test_hr_sees_their_own_organisation_only(make, client, two, db_session):
-    schiedam, delft, hr, mine, theirs = two
+    _schiedam, delft, hr, mine, theirs = two
     make.login(client, hr)
     page = client.get("/organisatie/mensen")
     assert page.status_code == 200
