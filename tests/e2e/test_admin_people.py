@@ -24,8 +24,8 @@ def test_an_administrator_sets_up_an_organisation_and_imports_people(
     db_session.commit()
     log_in(page, admin.email)
 
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="People").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("People")
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Staff").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Staff")
     page.get_by_role("link", name="Organisations and teams").click()
     page.get_by_label("Name").fill("Gemeente Vlaardingen")
     page.get_by_role("button", name="Add organisation").click()
@@ -69,7 +69,7 @@ def test_an_administrator_sets_up_an_organisation_and_imports_people(
         "kapot;Iemand;Gemeente Vlaardingen;;participant;\n",
         encoding="utf-8",
     )
-    page.get_by_role("link", name="People").first.click()
+    page.get_by_role("link", name="Staff").first.click()
     page.get_by_role("link", name="Import from a CSV file").click()
     page.get_by_label("CSV file").set_input_files(str(csv))
     page.get_by_role("button", name="Check the file").click()
@@ -89,7 +89,7 @@ def test_an_administrator_sets_up_an_organisation_and_imports_people(
         "Created 1, updated 0, unchanged 1, refused 1."
     )
 
-    page.get_by_role("link", name="People").last.click()
+    page.get_by_role("link", name="Staff").last.click()
     page.get_by_label("Name or e-mail address").fill("vlaardingen")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#people-count")).to_have_text("3 people found.")
