@@ -9,8 +9,11 @@ from sqlalchemy import select
 
 from booking.accounts.models import Organisation
 from booking.accounts.services import create_api_token
+from booking.api.organisations import OrganisationIn, TeamIn
+from booking.api.people import PersonIn, PersonPatch
 from booking.core.models import AuditEntry
 from tests.api.conftest import bearer
+from tests.api.test_garbage import JUNK, check, send
 
 
 @pytest.fixture
@@ -321,3 +324,27 @@ def test_the_document_describes_these_paths(client, world, as_role):
     assert set(answer) == set(schemas["PersonOut"]["properties"])
     answer = client.get(f"/api/v1/organisations/{world['schiedam']}", headers=headers).get_json()
     assert set(answer) == set(schemas["OrganisationOut"]["properties"])
+
+
+def test_junk_in_every_field_is_never_a_server_error(client, world, as_role):
+    headers = as_role("admin")
+    base = {
+        "email": "junk@schiedam.nl",
+        "name": "Junk",
+        "organisation_id": world["schiedam"],
+    }
+    targets = [
+        ("POST", "/api/v1/people", base, PersonIn),
+        ("PATCH", "/api/v1/people/mijn@schiedam.nl", {}, PersonPatch),
+        ("POST", "/api/v1/organisations", {"name": "Junk"}, OrganisationIn),
+        ("PATCH", f"/api/v1/organisations/{world['schiedam']}", {"name": "Junk"}, OrganisationIn),
+        ("POST", f"/api/v1/organisations/{world['schiedam']}/teams", {"name": "Junk"}, TeamIn),
+    ]
+    for method, path, good, model in targets:
+        for name in model.model_fields:
+            for value in JUNK:
+                check(send(client, method, path, {**good, name: value}, headers))
+    for path in ("/api/v1/people/%00", "/api/v1/people/" + "x" * 5000, "/api/v1/organisations/0"):
+        check(client.get(path, headers=headers))
+    for query in ("q=" + "x" * 300, "q=%00", "organisation=1e9", "team=-1", "per_page=abc"):
+        check(client.get("/api/v1/people?" + query, headers=headers))
