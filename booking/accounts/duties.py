@@ -8,12 +8,12 @@ from datetime import datetime
 from flask import Flask
 
 from booking.accounts import people
-from booking.core.db import atomic
+from booking.core.db import atomic, utcnow
 from booking.notifications.registry import register_duty
 
 
-def purge_uploads(now: datetime) -> dict:
-    return {"purged": atomic(people.purge_uploads, now)}
+def purge_uploads(now: datetime | None = None) -> dict[str, int]:
+    return {"uploads_purged": atomic(people.purge_uploads, now or utcnow())}
 
 
 def register(app: Flask) -> None:

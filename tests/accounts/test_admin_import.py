@@ -210,6 +210,7 @@ def test_the_periodic_duty_purges_old_uploads(app, make, db_session):
     db_session.flush()
     old.created_at = utcnow() - timedelta(minutes=61)
     db_session.commit()
-    assert purge_uploads(utcnow()) == {"purged": 1}
+    assert purge_uploads(utcnow()) == {"uploads_purged": 1}
+    assert purge_uploads() == {"uploads_purged": 0}
     assert list(db_session.scalars(select(PeopleImport.filename))) == ["b.csv"]
     assert registry(app).duties["people-import-purge"] is purge_uploads
