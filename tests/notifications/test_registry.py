@@ -121,6 +121,7 @@ def test_a_registered_duty_runs_on_every_tick(app, monkeypatch, caplog):
         "promoted": 0,
         "reminders": 0,
         "expiry_notices": 0,
+        "uploads_purged": 0,
         "tidied": 3,
     }
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("duties ")]
