@@ -1,10 +1,14 @@
 """Journey (issue 11): on a fresh database an administrator adds an organisation and a team,
 a team leader and a participant, then imports a CSV file: first the dry run with its refused
-line, then the import. In English (the administrator's own language), with CSRF on."""
+line, then the import. In English (the administrator's own language), with CSRF on.
+
+Screenshots of the main steps go to /tmp/shots/ (not part of the repository)."""
 
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,6 +19,12 @@ from booking.accounts.services import user_by_email
 from booking.core.models import AuditEntry
 
 pytestmark = pytest.mark.e2e
+SHOTS = Path(tempfile.gettempdir()) / "shots"
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"admin-people-{name}.png"), full_page=True)
 
 
 def test_an_administrator_sets_up_an_organisation_and_imports_people(
@@ -44,6 +54,7 @@ def test_an_administrator_sets_up_an_organisation_and_imports_people(
     page.get_by_role("button", name="Add person").click()
     summary = page.locator("#error-summary")
     expect(summary).to_contain_text("A team leader needs the team they lead.")
+    _shot(page, "person-refused")
     summary.get_by_role("link").first.click()
     expect(page.get_by_label("Team", exact=True)).to_be_focused()
     page.get_by_label("Team", exact=True).select_option(label="Wijkteam")
@@ -80,6 +91,7 @@ def test_an_administrator_sets_up_an_organisation_and_imports_people(
     expect(page.locator('[data-count="unchanged"]')).to_have_text("1")
     expect(page.locator('[data-count="rejected"]')).to_have_text("1")
     expect(page.locator('#import-problems tr[data-line="4"]')).to_contain_text("email")
+    _shot(page, "dry-run")
     db_session.commit()  # a new snapshot: the server wrote meanwhile
     assert user_by_email("nieuw@vlaardingen.nl") is None
 
@@ -93,6 +105,7 @@ def test_an_administrator_sets_up_an_organisation_and_imports_people(
     page.get_by_label("Name or e-mail address").fill("vlaardingen")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#people-count")).to_have_text("3 people found.")
+    _shot(page, "list")
 
     db_session.commit()  # a new snapshot: the server wrote meanwhile
     team = db_session.scalar(select(Team).where(Team.name == "Wijkteam"))
