@@ -4,7 +4,8 @@ Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), 
 `schemas` (shared field types, envelopes), one module per resource with its shapes
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
 `reservations`, `rosters`, `attendance`, `checkin`, `events`, `advising`, `taxonomy` for
-the catalogue's lists, `speakers`, `certifications`), `openapi` (the document).
+the catalogue's lists, `speakers`, `certifications`, `organisations` and their teams,
+`people`), `openapi` (the document).
 """
 
 from flask import Blueprint
@@ -22,6 +23,8 @@ from booking.api import (  # noqa: E402, F401
     errors,
     events,
     openapi,
+    organisations,
+    people,
     reservations,
     rosters,
     sessions,
