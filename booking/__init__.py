@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_features(app: Flask) -> None:
     from booking import models  # noqa: F401 - every model registered with the metadata
     from booking.accounts.cli import register as register_accounts_cli
+    from booking.accounts.onboarding_views import bp as onboarding_bp
     from booking.accounts.views import bp as accounts_bp
     from booking.advising.cli import register as register_advising_cli
     from booking.advising.views import bp as advising_bp
@@ -102,6 +103,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(portal_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(onboarding_bp)
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(enrolment_bp)
     app.register_blueprint(enrolment_manage_bp)
@@ -132,6 +134,7 @@ def _register_features(app: Flask) -> None:
 def _register_messages_and_duties(app: Flask) -> None:
     """What each feature tells notifications, which imports no feature: its message kinds,
     the attachments of its messages, and its periodic duties (notifications.registry)."""
+    from booking.accounts import messages as account_messages
     from booking.advising import messages as advising_messages
     from booking.attendance import checkin as attendance_checkin
     from booking.calendar import advising as advising_invites
@@ -142,6 +145,7 @@ def _register_messages_and_duties(app: Flask) -> None:
     from booking.enrolment import messages as enrolment_messages
     from booking.events import messages as event_messages
 
+    account_messages.register(app)
     enrolment_messages.register(app)
     enrolment_duties.register(app)
     ics.register(app)

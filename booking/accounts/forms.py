@@ -57,3 +57,29 @@ class TokenForm(FlaskForm):
         _l("Name of the token"),
         validators=[DataRequired(_l("Give the token a name.")), Length(max=100)],
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """Choosing a password through an invitation or reset link."""
+
+    new = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Repeat the new password.")),
+            EqualTo("new", _l("The two new passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
