@@ -18,7 +18,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, IntegrityError
 
-from booking.accounts import services
+from booking.accounts import onboarding, services
 from booking.accounts.models import Organisation, User
 from booking.core.errors import ValidationError
 from booking.extensions import db
@@ -72,6 +72,7 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     new_organisations: list[str] = field(default_factory=list)
     new_teams: list[str] = field(default_factory=list)  # "Team (Organisation)"
+    invited: int = 0  # invitations sent to created people (apply_rows(invite=True))
 
     def summary(self) -> str:
         return (
@@ -250,8 +251,11 @@ def apply_rows(
     *,
     create_organisations: bool = False,
     on_row: Callable[[], None] | None = None,
+    invite: bool = False,
 ) -> ImportReport:
-    """Save every good row and report the bad ones; nothing is committed here.
+    """Save every good row and report the bad ones; nothing is committed here. With `invite`,
+    every person the file creates is sent an invitation to choose a password (in the same
+    transaction: a rolled-back import sends nothing).
 
     A person may appear once per file: a later row with the same address is rejected, naming the
     earlier line, instead of silently overwriting it.
@@ -269,13 +273,15 @@ def apply_rows(
             errors["email"] = str(_l("duplicate of line %(line)d", line=first_line[email]))
         elif email:
             first_line[email] = row.line
-        _apply_row(row, errors, create_organisations, report)
+        _apply_row(row, errors, create_organisations, report, invite)
         if on_row is not None:
             on_row()
     return report
 
 
-def _apply_row(row: Row, errors: dict, create_organisations: bool, report: ImportReport) -> None:
+def _apply_row(
+    row: Row, errors: dict, create_organisations: bool, report: ImportReport, invite: bool
+) -> None:
     values = row.values
     try:
         saved = save_named_person(
@@ -300,6 +306,9 @@ def _apply_row(row: Row, errors: dict, create_organisations: bool, report: Impor
         )
         return
     setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
+    if invite and saved.outcome == "created":
+        onboarding.send_invitation(saved.user)
+        report.invited += 1
     if saved.new_organisation:
         report.new_organisations.append(saved.new_organisation)
     if saved.new_team:

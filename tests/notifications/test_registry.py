@@ -66,6 +66,7 @@ def test_queue_refuses_a_kind_nobody_registered(make):
 
 def test_the_enrolment_engine_registers_its_nineteen_kinds(app):
     assert {k.family for k in registry.kinds()} == {
+        "accounts",
         "enrolment",
         "advising",
         "events",
