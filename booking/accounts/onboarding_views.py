@@ -88,7 +88,7 @@ def _choose(purpose: str, secret: str):
             logout_user()  # whoever used this browser before: the person logs in afresh
             if purpose == TokenPurpose.INVITATION:
                 flash(
-                    _("Your password has been set. Log in with your e-mail address and it."),
+                    _("Your password has been set. Log in with it."),
                     "success",
                 )
             else:
