@@ -342,3 +342,48 @@ def test_import_without_invitations(cli, make, db_session, tmp_path):
     db_session.commit()
     result = cli("import-users", write_file(tmp_path, CSV), "--no-invite", code=0)
     assert "created 2" in result.output and outbox() == []
+
+
+# -- the API ----------------------------------------------------------------------------------
+
+
+def test_organisers_send_an_invitation_again_through_the_api(make, db_session, client):
+    organiser = make.user(Role.ORGANISER, password=None)
+    _, plain = services.create_api_token(organiser)
+    person = newcomer(make, email="Nina.Nieuw@example.nl".lower())
+    invite(person)
+    old = link_path(outbox("account_invitation")[0])
+    headers = {"Authorization": f"Bearer {plain}"}
+    response = client.post("/api/v1/people/NINA.NIEUW@example.nl/invitation", headers=headers)
+    assert response.status_code == 202, response.get_json()
+    body = response.get_json()
+    assert body["email"] == person.email and body["expires_at"].endswith("+01:00")
+    assert client.get(old).status_code == 410
+    assert len(outbox("account_invitation")) == 2
+    missing = client.post("/api/v1/people/niemand@example.nl/invitation", headers=headers)
+    assert missing.status_code == 404
+    assert missing.get_json()["error"]["code"] == "person_not_found"
+
+
+def test_others_may_not_send_invitations_through_the_api(make, db_session, client):
+    person = newcomer(make)
+    hr = make.user(Role.HR, org=person.organisation, password=None)
+    _, plain = services.create_api_token(hr)
+    db_session.commit()
+    url = f"/api/v1/people/{person.email}/invitation"
+    assert client.post(url).status_code == 401
+    refused = client.post(url, headers={"Authorization": f"Bearer {plain}"})
+    assert refused.status_code == 403
+    assert outbox("account_invitation") == []
+
+
+def test_an_inactive_person_is_a_422_through_the_api(make, db_session, client):
+    admin = make.user(Role.ADMIN, password=None)
+    _, plain = services.create_api_token(admin)
+    person = newcomer(make)
+    person.active = False
+    db_session.commit()
+    response = client.post(
+        f"/api/v1/people/{person.email}/invitation", headers={"Authorization": f"Bearer {plain}"}
+    )
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "inactive"
