@@ -82,6 +82,7 @@ class AccountMessages:
             "link": link,
             "expires": expires,
             "login_url": external_url("accounts.login"),
+            "my_url": external_url("portal.dashboard"),  # the shared footer's link
             "forgot_url": external_url("onboarding.forgot"),
         }
         return Content(variables=variables, subject={"centre": current_app.config["CENTRE_NAME"]})

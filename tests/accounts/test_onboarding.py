@@ -67,6 +67,7 @@ def test_the_mail_says_how_to_get_in_in_the_persons_language(make, db_session):
     assert rendered.subject == "Welcome to Talent MVS: choose your password"
     assert person.email in rendered.text and "/welkom/" in rendered.text
     assert "The link works once, until" in rendered.text
+    assert "Your enrolments: http://localhost/mijn" in rendered.text  # the shared footer
     assert 'href="http://localhost/welkom/' in rendered.html
     dutch = newcomer(make, language="nl")
     invite(dutch)
