@@ -135,6 +135,7 @@ def _register_messages_and_duties(app: Flask) -> None:
     """What each feature tells notifications, which imports no feature: its message kinds,
     the attachments of its messages, and its periodic duties (notifications.registry)."""
     from booking.accounts import messages as account_messages
+    from booking.accounts import onboarding
     from booking.advising import messages as advising_messages
     from booking.attendance import checkin as attendance_checkin
     from booking.calendar import advising as advising_invites
@@ -155,3 +156,4 @@ def _register_messages_and_duties(app: Flask) -> None:
     attendance_checkin.register(app)
     certification_messages.register(app)
     certification_duties.register(app)
+    onboarding.register(app)  # the purge of spent links to choose a password

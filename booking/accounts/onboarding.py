@@ -17,6 +17,8 @@ links); only posting the form with a good new password spends it.
 logging in (a second factor, an organisation that requires single sign-on, the log-in limits)
 stays in the one place that logs people in.
 
+**Purged.** A periodic duty deletes links 30 days past their expiry, used or not.
+
 **No oracle.** `request_reset` does the same for a known, an unknown and an inactive address
 as far as anyone outside can tell: no error, no message for the latter two, and the page
 answers under `answer_floor` so that the writes for a known one cannot be timed.
@@ -34,16 +36,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from booking.accounts import services
 from booking.accounts.models import AccountToken, TokenPurpose, User
-from booking.core.db import utcnow
+from booking.core.db import atomic, utcnow
 from booking.core.errors import PermissionDenied, ValidationError
 from booking.core.models import audit
 from booking.extensions import db
+from booking.notifications.registry import register_duty
 from booking.notifications.services import queue
 
 KEY_CONTEXT = b"booking.accounts.onboarding link v1"
@@ -255,3 +258,27 @@ def use_link(purpose: str, secret: str, password: str, *, now: datetime | None =
     services.set_password(user, password)
     audit(user, f"account.{purpose}_used", user)
     return user
+
+
+# -- the periodic duty ------------------------------------------------------------------------
+
+SPENT_KEPT = timedelta(days=30)  # a spent link's row, for questions ("I never got in"), then gone
+
+
+def _purge(now: datetime) -> int:
+    result = db.session.execute(
+        delete(AccountToken)
+        .where(AccountToken.expires_at < now - SPENT_KEPT)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def purge_spent_links(now: datetime | None = None) -> dict[str, int]:
+    """Links past their expiry for 30 days are deleted (used or not): nothing is kept about a
+    person longer than it serves. Idempotent, one statement."""
+    return {"account_links_purged": atomic(_purge, now or utcnow())}
+
+
+def register(app: Flask) -> None:
+    register_duty(app, "account-links-purge", purge_spent_links)

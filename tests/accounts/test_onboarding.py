@@ -17,6 +17,7 @@ from booking.core.db import atomic, utcnow
 from booking.core.errors import PermissionDenied, ValidationError
 from booking.core.models import AuditEntry
 from booking.extensions import db
+from booking.notifications import registry
 from booking.notifications.render import render
 from booking.notifications.worker import drain
 from tests.accounts.cli_support import Cli, write_file
@@ -388,3 +389,20 @@ def test_an_inactive_person_is_a_422_through_the_api(make, db_session, client):
         f"/api/v1/people/{person.email}/invitation", headers={"Authorization": f"Bearer {plain}"}
     )
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "inactive"
+
+
+# -- the periodic duty ------------------------------------------------------------------------
+
+
+def test_links_past_their_expiry_for_a_month_are_deleted(make, db_session, app):
+    old, recent, fresh = newcomer(make), newcomer(make), newcomer(make)
+    now = utcnow()
+    for person, expired_days_ago in ((old, 31), (recent, 29)):
+        token = invite(person)
+        token.expires_at = now - timedelta(days=expired_days_ago)
+    invite(fresh)
+    db_session.commit()
+    assert "account-links-purge" in dict(registry.duties())
+    assert onboarding.purge_spent_links(now) == {"account_links_purged": 1}
+    assert {t.user_id for t in tokens()} == {recent.id, fresh.id}
+    assert onboarding.purge_spent_links(now) == {"account_links_purged": 0}  # idempotent
