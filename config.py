@@ -96,6 +96,15 @@ class Config:
         os.environ.get("SESSION_IDLE_MINUTES_PARTICIPANT", "120")
     )
     SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "12"))
+    # Onboarding (booking/accounts/onboarding.py): an invitation's link to choose a first
+    # password works this many days, a "wachtwoord vergeten" link this many minutes; each once.
+    INVITATION_DAYS = float(os.environ.get("INVITATION_DAYS", "7"))
+    PASSWORD_RESET_MINUTES = float(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    # "Wachtwoord vergeten" per client address, and per e-mail address asked for.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute")
+    PASSWORD_RESET_ADDRESS_LIMIT = os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "3 per hour")
+    # Its answer comes no sooner than this, known address or not (no timing oracle).
+    PASSWORD_RESET_FLOOR_SECONDS = float(os.environ.get("PASSWORD_RESET_FLOOR_SECONDS", "0.25"))
     # A team leader's approval request holds its place this many days before it expires.
     APPROVAL_EXPIRY_DAYS = int(os.environ.get("APPROVAL_EXPIRY_DAYS", "5"))
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "20"))

@@ -77,6 +77,7 @@ def _register_features(app: Flask) -> None:
     from booking.accounts import second_factor_views
     from booking.accounts.admin_views import bp as accounts_admin_bp
     from booking.accounts.cli import register as register_accounts_cli
+    from booking.accounts.onboarding_views import bp as onboarding_bp
     from booking.accounts.views import bp as accounts_bp
     from booking.advising import receivers as advising_receivers
     from booking.advising.cli import register as register_advising_cli
@@ -109,6 +110,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(second_factor_views.bp)
     app.register_blueprint(accounts_admin_bp)
+    app.register_blueprint(onboarding_bp)
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(enrolment_bp)
     app.register_blueprint(enrolment_manage_bp)
@@ -142,6 +144,8 @@ def _register_messages_and_duties(app: Flask) -> None:
     """What each feature tells notifications, which imports no feature: its message kinds,
     the attachments of its messages, and its periodic duties (notifications.registry)."""
     from booking.accounts import duties as account_duties
+    from booking.accounts import messages as account_messages
+    from booking.accounts import onboarding
     from booking.advising import messages as advising_messages
     from booking.attendance import checkin as attendance_checkin
     from booking.calendar import advising as advising_invites
@@ -152,6 +156,7 @@ def _register_messages_and_duties(app: Flask) -> None:
     from booking.enrolment import messages as enrolment_messages
     from booking.events import messages as event_messages
 
+    account_messages.register(app)
     enrolment_messages.register(app)
     enrolment_duties.register(app)
     ics.register(app)
@@ -162,3 +167,4 @@ def _register_messages_and_duties(app: Flask) -> None:
     certification_messages.register(app)
     certification_duties.register(app)
     account_duties.register(app)
+    onboarding.register(app)  # the purge of spent links to choose a password

@@ -1,6 +1,7 @@
 """Imports every feature's models so the metadata (and Alembic) sees all tables."""
 
 from booking.accounts.models import (  # noqa: F401
+    AccountToken,
     ApiToken,
     Organisation,
     PeopleImport,

@@ -6,6 +6,7 @@ Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), 
 `reservations`, `rosters`, `attendance`, `checkin`, `events`, `advising`, `taxonomy` for
 the catalogue's lists, `speakers`, `certifications`, `organisations` and their teams,
 `people`), `openapi` (the document).
+the catalogue's lists, `speakers`, `certifications`, `invitations`), `openapi` (the document).
 """
 
 from flask import Blueprint
@@ -22,6 +23,7 @@ from booking.api import (  # noqa: E402, F401
     enrolments,
     errors,
     events,
+    invitations,
     openapi,
     organisations,
     people,
