@@ -4,7 +4,7 @@ Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), 
 `schemas` (shared field types, envelopes), one module per resource with its shapes
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
 `reservations`, `rosters`, `attendance`, `checkin`, `events`, `advising`, `taxonomy` for
-the catalogue's lists, `speakers`, `certifications`), `openapi` (the document).
+the catalogue's lists, `speakers`, `certifications`, `privacy`), `openapi` (the document).
 """
 
 from flask import Blueprint
@@ -22,6 +22,7 @@ from booking.api import (  # noqa: E402, F401
     errors,
     events,
     openapi,
+    privacy,
     reservations,
     rosters,
     sessions,
