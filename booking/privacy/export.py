@@ -307,12 +307,16 @@ def _tokens(person_id: int) -> list[dict]:
 
 def about(person_id: int):
     """The condition of audit entries about a person: on their account, or on one of their
-    places, awards or career conversations (a subquery each; no statement of its own)."""
+    places, awards, event registrations or career conversations (a subquery each, no
+    statement of its own)."""
     targets = {
         "users": None,
         "enrolments": select(Enrolment.id).where(Enrolment.user_id == person_id),
         "awards": select(Award.id).where(Award.user_id == person_id),
         "advisor_bookings": select(AdvisorBooking.id).where(AdvisorBooking.user_id == person_id),
+        "event_registrations": select(EventRegistration.id).where(
+            EventRegistration.user_id == person_id
+        ),
     }
     conditions = []
     for table, ids in targets.items():

@@ -9,11 +9,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from booking.advising import advisors
+from booking.advising import services as advising
 from booking.core.db import atomic, utcnow
 from booking.core.models import AuditEntry, audit
 from booking.enrolment import services as enrolment
+from booking.events import services as events
 from booking.extensions import db
-from booking.privacy import audit_log, services
+from booking.privacy import audit_log, export, services
+from tests.events.fixtures import make_festival
 
 
 def _actions(**where) -> list[tuple[str, int | None, int | None]]:
@@ -66,6 +70,40 @@ def test_every_organiser_action_on_a_person_is_audited(make, people, db_session)
         "enrolment.added",
         "enrolment.overlap_allowed",
     ]
+
+
+def test_organisers_registering_and_booking_for_someone_is_audited(make, people, db_session):
+    organiser, _admin, _leader, member, _other = people
+    event_id, (a1, _b1, a2, _b2), _ = make_festival(make, db_session)
+    registration = atomic(
+        lambda: events.register(event_id, member, actor=organiser, choices=[a1, a2]).registration.id
+    )
+    atomic(events.cancel_registration, registration, actor=organiser)
+    assert [a for a, *_ in _actions(target_type="event_registrations")] == [
+        "event_registration.added",
+        "event_registration.cancelled",
+    ]
+    advisor = make.user("advisor", org=None, education_level=None)
+    advisors.set_advisor(
+        advisor, advisors.ProfileData(meeting_url="https://t.example.nl/a"), actor=advisor
+    )
+    starts = [make.future(5, 10), make.future(6, 10)]
+    slots = [
+        advising.publish_slot(
+            advisor, starts_at=s, ends_at=s + timedelta(minutes=45), mode="online", actor=advisor
+        )
+        for s in starts
+    ]
+    booking = atomic(lambda: advising.book(slots[0].id, member, actor=organiser).booking.id)
+    atomic(advising.move_booking, booking, slots[1].id, actor=advisor)
+    atomic(advising.cancel_booking, booking, actor=organiser)
+    assert _actions(target_type="advisor_bookings") == [
+        ("advisor_booking.added", organiser.id, booking),
+        ("advisor_booking.moved", advisor.id, booking),
+        ("advisor_booking.cancelled", organiser.id, booking),
+    ]
+    about = {a["action"] for a in export.export(member.id)["audit_about_me"]}
+    assert {"event_registration.added", "advisor_booking.moved", "enrolment.added"} <= about
 
 
 def test_what_people_do_for_themselves_is_not_audited(make, people):
