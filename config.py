@@ -59,6 +59,9 @@ class Config:
     # Holders of a certification (and their team leaders) are told this many days before it
     # expires, with the coming sessions that renew it.
     CERTIFICATION_NOTICE_DAYS = int(os.environ.get("CERTIFICATION_NOTICE_DAYS", "60"))
+    # Months after a session ends before its enrolments and attendance are anonymised, for an
+    # organisation without a setting of its own (booking.privacy.retention).
+    RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
     # /verify/<code> answers no sooner than this, known code or not (no timing oracle).
     VERIFY_FLOOR_SECONDS = float(os.environ.get("VERIFY_FLOOR_SECONDS", "0.025"))
     WORKER_BATCH = int(os.environ.get("WORKER_BATCH", "100"))

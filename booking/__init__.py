@@ -102,6 +102,8 @@ def _register_features(app: Flask) -> None:
     from booking.notifications.views import bp as notifications_bp
     from booking.portal.people_views import bp as portal_people_bp
     from booking.portal.views import bp as portal_bp
+    from booking.privacy.cli import register as register_privacy_cli
+    from booking.privacy.views import bp as privacy_bp
     from booking.scheduling.views import bp as scheduling_bp
 
     app.register_blueprint(portal_bp)
@@ -123,6 +125,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(attendance_checkin_bp)
     app.register_blueprint(certifications_bp)
     app.register_blueprint(certifications_manage_bp)
+    app.register_blueprint(privacy_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py
@@ -136,6 +139,7 @@ def _register_features(app: Flask) -> None:
     register_demo_cli(app)
     register_enrolment_cli(app)
     register_notifications_cli(app)
+    register_privacy_cli(app)
 
     _register_messages_and_duties(app)
 
@@ -155,6 +159,7 @@ def _register_messages_and_duties(app: Flask) -> None:
     from booking.enrolment import duties as enrolment_duties
     from booking.enrolment import messages as enrolment_messages
     from booking.events import messages as event_messages
+    from booking.privacy import retention
 
     account_messages.register(app)
     enrolment_messages.register(app)
@@ -168,3 +173,4 @@ def _register_messages_and_duties(app: Flask) -> None:
     certification_duties.register(app)
     account_duties.register(app)
     onboarding.register(app)  # the purge of spent links to choose a password
+    retention.register(app)  # anonymises old enrolments and attendance (booking.privacy)

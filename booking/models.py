@@ -36,6 +36,7 @@ from booking.enrolment.models import (  # noqa: F401
 )
 from booking.events.models import EventChoice, EventRegistration  # noqa: F401
 from booking.notifications.models import OutboxMessage  # noqa: F401
+from booking.privacy.models import AnonymousPerson, RetentionPolicy  # noqa: F401
 from booking.scheduling.models import (  # noqa: F401
     Event,
     Meeting,

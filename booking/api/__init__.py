@@ -5,8 +5,7 @@ Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), 
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
 `reservations`, `rosters`, `attendance`, `checkin`, `events`, `advising`, `taxonomy` for
 the catalogue's lists, `speakers`, `certifications`, `organisations` and their teams,
-`people`), `openapi` (the document).
-the catalogue's lists, `speakers`, `certifications`, `invitations`), `openapi` (the document).
+`people`, `invitations`, `privacy`), `openapi` (the document).
 """
 
 from flask import Blueprint
@@ -27,6 +26,7 @@ from booking.api import (  # noqa: E402, F401
     openapi,
     organisations,
     people,
+    privacy,
     reservations,
     rosters,
     sessions,
