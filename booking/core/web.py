@@ -12,6 +12,7 @@ from flask import Flask, abort, g, has_request_context, jsonify, render_template
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from booking.core.errors import DomainError
@@ -59,6 +60,17 @@ def configure_logging(app: Flask) -> None:
         root.addHandler(handler)
     root.setLevel(logging.INFO)
     root.propagate = False
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take the client's address and scheme from their
+    X-Forwarded-For/-Proto (so log-in limits count per client and HSTS sees https); without
+    it those headers are ignored, as anyone can send them."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count < 0:
+        raise RuntimeError("PROXY_COUNT must be 0 or more")
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def select_locale() -> str:
