@@ -91,6 +91,19 @@ class Config:
     # Strict-Transport-Security on https answers (request.is_secure, so behind a TLS proxy
     # only with PROXY_COUNT set).
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
+    # Sent on every response (booking/core/web.py security_headers). No inline script or
+    # style anywhere: page styles live in static/css, scripts in static/js. Speakers' photos
+    # are links to other sites, hence https: images.
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+    # The check-in page scans QR codes with the camera; nothing else of the browser is used.
+    PERMISSIONS_POLICY = (
+        "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+        "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+        "display-capture=(), screen-wake-lock=(), xr-spatial-tracking=(), browsing-topics=()"
+    )
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

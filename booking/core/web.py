@@ -145,6 +145,22 @@ def _user_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
 
 
+def security_headers(app: Flask, response) -> None:
+    """On every response, pages, API, files and errors alike. HSTS only on https (behind a
+    TLS proxy: PROXY_COUNT), since a browser ignores it over http and it would pin a
+    development host to https."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", app.config["CONTENT_SECURITY_POLICY"])
+    headers.setdefault("Permissions-Policy", app.config["PERMISSIONS_POLICY"])
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    seconds = int(app.config.get("HSTS_SECONDS") or 0)
+    if request.is_secure and seconds > 0:
+        headers.setdefault("Strict-Transport-Security", f"max-age={seconds}")
+
+
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def start_request():
@@ -158,9 +174,7 @@ def register_request_hooks(app: Flask) -> None:
     @app.after_request
     def finish_request(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        security_headers(app, response)
         if not request.path.startswith("/static/"):
             log.info(
                 "request",
