@@ -24,7 +24,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE / 'booking.sqlite'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error's text (logged with the traceback) leaves out the
+    # statement's values, which may be a person's data or a token's hash.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     # SQLite only: IMMEDIATE takes the write lock at the start of each transaction, so
     # concurrent requests are served one after the other instead of failing on lock upgrade.
     SQLITE_BEGIN = os.environ.get("SQLITE_BEGIN", "IMMEDIATE")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import time
 from datetime import datetime
+from urllib.parse import unquote_plus
 
 from flask import Flask, abort, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
@@ -51,6 +53,9 @@ class JsonLineFormatter(logging.Formatter):
 
 
 def configure_logging(app: Flask) -> None:
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, MaskSecrets) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(MaskSecrets())
     if app.testing:
         return
     handler = logging.StreamHandler()
@@ -130,11 +135,56 @@ class BoundedIntConverter(IntegerConverter):
         return bounded_id(super().to_python(value)) or 0
 
 
-def _loggable(path: str) -> str:
-    """The path without secrets: a calendar feed address is its own password."""
-    if path.startswith("/calendar/"):
-        return "/calendar/…"
+# Paths whose part after the prefix is a secret (the address is its own password): the one
+# table of them, for the request log and the development server's access log. A new route
+# with a token, code or key in its path gets a line here (tests/test_request_log.py).
+SECRET_PATHS = (
+    re.compile(r"^(/calendar/)[^/]+?(?=\.ics$|/|$)"),  # subscription feeds
+    re.compile(r"^(/aanbod/)[^/]+"),  # an offered place's answer link
+    re.compile(r"^(/deelnemen/)[^/]+"),  # the join link of an online place
+    re.compile(r"^(/verify/)[^/]+"),  # a certificate's verification code
+    re.compile(r"^(/api/v1/verify/)[^/]+"),
+    re.compile(r"^(/welkom/)[^/]+"),  # invitation to choose a password
+    re.compile(r"^(/wachtwoord-herstellen/)[^/]+"),  # password reset
+)
+# Query-string values never logged (an OpenID Connect callback's code and state, tokens).
+SECRET_QUERY_NAMES = frozenset({"token", "code", "state"})
+MASK = "…"
+
+
+def loggable_path(path: str) -> str:
+    """The path without its secret part."""
+    for pattern in SECRET_PATHS:
+        path, found = pattern.subn(rf"\g<1>{MASK}", path, count=1)
+        if found:
+            break
     return path
+
+
+def loggable_target(target: str) -> str:
+    """A request target (path and query string) with every secret masked."""
+    path, sep, query = target.partition("?")
+    if not sep:
+        return loggable_path(path)
+    pairs = []
+    for pair in query.split("&"):
+        name, has_value, _value = pair.partition("=")
+        secret = unquote_plus(name).lower() in SECRET_QUERY_NAMES
+        pairs.append(f"{name}={MASK}" if secret and has_value else pair)
+    return f"{loggable_path(path)}?{'&'.join(pairs)}"
+
+
+class MaskSecrets(logging.Filter):
+    """For werkzeug's access log (`flask run`): its request line carries the target."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple) and isinstance(record.args[0], str):
+            method, space, rest = record.args[0].partition(" ")
+            target, space2, protocol = rest.rpartition(" ")
+            if space and space2:
+                line = f"{method} {loggable_target(target)} {protocol}"
+                record.args = (line, *record.args[1:])
+        return True
 
 
 def _user_id() -> int | None:
@@ -180,7 +230,7 @@ def register_request_hooks(app: Flask) -> None:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": _loggable(request.path),
+                    "path": loggable_path(request.path),  # no query string
                     "status": response.status_code,
                     "ms": round(
                         (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
