@@ -30,6 +30,10 @@ class Config:
     # SQLite only: IMMEDIATE takes the write lock at the start of each transaction, so
     # concurrent requests are served one after the other instead of failing on lock upgrade.
     SQLITE_BEGIN = os.environ.get("SQLITE_BEGIN", "IMMEDIATE")
+    # SQLite only: how long a request waits for another's write lock before giving up; then
+    # (after atomic's retries) it answers 503 with Retry-After: BUSY_RETRY_AFTER_SECONDS.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "30000"))
+    BUSY_RETRY_AFTER_SECONDS = int(os.environ.get("BUSY_RETRY_AFTER_SECONDS", "5"))
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"

@@ -13,10 +13,12 @@ from urllib.parse import unquote_plus
 from flask import Flask, abort, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from booking.core.db import is_busy
 from booking.core.errors import DomainError
 from booking.core.timez import AMSTERDAM
 from booking.extensions import db
@@ -192,7 +194,11 @@ def _user_id() -> int | None:
     api_user = g.get("api_user")
     if api_user is not None:
         return api_user.id
-    return current_user.id if current_user.is_authenticated else None
+    try:
+        return current_user.id if current_user.is_authenticated else None
+    except OperationalError:  # a busy database (the 503 is on its way): log without the id
+        db.session.rollback()
+        return None
 
 
 def security_headers(app: Flask, response) -> None:
@@ -268,6 +274,26 @@ def register_error_handlers(app: Flask) -> None:
             return body, status, headers
         page = render_template("errors/error.html", status=error.code, message=None)
         return page, error.code, headers
+
+    @app.errorhandler(OperationalError)
+    def database_error(error: OperationalError):
+        if not is_busy(error):
+            return unexpected_error(error)
+        db.session.rollback()
+        log.warning("database busy: %s", type(error.orig).__name__)
+        retry = {"Retry-After": str(app.config["BUSY_RETRY_AFTER_SECONDS"])}
+        if wants_json():
+            message = "The database is busy; try again after Retry-After seconds."
+            body, status = json_error(503, "busy", message)
+            return body, status, retry
+        try:
+            page = render_template("errors/error.html", status=503, message=None)
+        except OperationalError:  # the page's own reads (who is logged in) were busy too
+            db.session.rollback()
+            # Straight from the template: no context processors, which read the language
+            # (and so the person) again.
+            page = app.jinja_env.get_template("errors/busy.html").render()
+        return page, 503, retry
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
