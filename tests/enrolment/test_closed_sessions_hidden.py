@@ -13,6 +13,7 @@ from sqlalchemy import update
 from booking.accounts.models import Role
 from booking.accounts.services import create_api_token
 from booking.attendance import services as attendance
+from booking.core.db import atomic
 from booking.enrolment import services as enrolment
 from booking.extensions import db
 from booking.scheduling.models import Session
@@ -240,11 +241,14 @@ def test_the_session_is_there_for_its_own_organisation_and_its_trainers(app, cli
     trainer = walled["people"]["participant"]
     organiser = make.user(Role.ORGANISER)
     db.session.commit()
-    db.session.add(trainer)
-    db.session.add(organiser)
-    from booking.core.db import atomic
-
-    atomic(attendance.name_trainer, session.id, trainer.email, actor=organiser)
     other = app.test_client()
     make.login(other, trainer)
+    assert other.get(f"/presentie/sessies/{session.id}").status_code == 404  # not yet named
+    atomic(attendance.name_trainer, session.id, trainer.email, actor=organiser)
     assert other.get(f"/presentie/sessies/{session.id}").status_code == 200
+    token = create_api_token(trainer)[1]
+    db.session.commit()
+    roster = other.get(
+        f"/api/v1/sessions/{session.id}/attendance", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert roster.status_code == 200
