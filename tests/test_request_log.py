@@ -104,6 +104,8 @@ def test_the_development_servers_access_log_is_masked(app):
 
 
 def test_database_errors_leave_out_the_values(app, make, db_session):
+    """The statement's values are hidden (hide_parameters), and the logged traceback leaves
+    out the database's own message, which on PostgreSQL quotes the row."""
     person = make.user()
     db_session.commit()
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] is True
@@ -113,4 +115,38 @@ def test_database_errors_leave_out_the_values(app, make, db_session):
             {"email": person.email, "name": SECRET},
         )
     db.session.rollback()
-    assert SECRET not in str(raised.value) and person.email not in str(raised.value)
+    assert "parameters hidden" in str(raised.value)
+    record = logging.LogRecord("booking", logging.ERROR, __file__, 1, "unhandled error", (), None)
+    record.exc_info = (raised.type, raised.value, raised.tb)
+    logged = JsonLineFormatter().format(record)
+    assert SECRET not in logged and person.email not in logged
+    entry = json.loads(logged)
+    assert "IntegrityError" in entry["exc"] and "INSERT INTO users" in entry["exc"]
+    assert "test_request_log.py" in entry["exc"]  # the traceback itself is kept
+
+
+def test_an_unhandled_database_error_in_a_request_is_logged_without_values(database_url):
+    app = make_app(database_url, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/_duplicate")
+    def duplicate():
+        for _ in range(2):
+            db.session.execute(
+                text(
+                    "INSERT INTO organisations (name, created_at, updated_at)"
+                    " VALUES (:name, '2026-01-01', '2026-01-01')"
+                ),
+                {"name": SECRET},
+            )
+
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(JsonLineFormatter())
+    app.logger.addHandler(handler)
+    try:
+        assert app.test_client().get("/_duplicate").status_code == 500
+    finally:
+        app.logger.removeHandler(handler)
+    (entry,) = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert entry["message"] == "unhandled error" and "IntegrityError" in entry["exc"]
+    assert SECRET not in out.getvalue()

@@ -7,13 +7,14 @@ import logging
 import re
 import secrets
 import time
+import traceback
 from datetime import datetime
 from urllib.parse import unquote_plus
 
 from flask import Flask, abort, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -52,6 +53,39 @@ class JsonLineFormatter(logging.Formatter):
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+    def formatException(self, ei) -> str:
+        """The traceback, with a database error's text cut to its class and SQLSTATE: the
+        server's message may quote the row (PostgreSQL's "Failing row contains (...)",
+        "Key (email)=(...) already exists"), which hide_parameters does not cover."""
+        _type, error, _tb = ei
+        if error is None:
+            return super().formatException(ei)
+        chain, seen = [], set()
+        while error is not None and id(error) not in seen:
+            seen.add(id(error))
+            chain.append(error)
+            error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+        parts = []
+        for error in reversed(chain):
+            lines = [
+                "Traceback (most recent call last):\n",
+                *traceback.format_tb(error.__traceback__),
+            ]
+            parts.append("".join(lines) + _safe_text(error))
+        return "\n\nThe above exception led to the following:\n\n".join(parts)
+
+
+def _safe_text(error: BaseException) -> str:
+    name = f"{type(error).__module__}.{type(error).__qualname__}"
+    if isinstance(error, DBAPIError):
+        orig = error.orig
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        return f"{name}: {type(orig).__name__} (SQLSTATE {code}); [SQL: {error.statement}]"
+    if type(error).__module__.split(".")[0] in ("psycopg", "psycopg2", "sqlite3"):
+        code = getattr(error, "sqlstate", None)
+        return f"{name}: (SQLSTATE {code}; the database's message is not logged)"
+    return f"{name}: {error}"
 
 
 def configure_logging(app: Flask) -> None:
