@@ -185,17 +185,27 @@ def test_production_refuses_per_process_limits_with_several_workers():
         check_production(_production(WORKERS=4))
 
 
-def test_production_with_redis_and_several_workers_starts_quietly(caplog):
-    with caplog.at_level(logging.WARNING, logger="booking"):
-        check_production(_production(WORKERS=4, RATELIMIT_STORAGE_URI="redis://cache:6379"))
-    assert not caplog.records
+@pytest.fixture
+def warnings_of_booking():
+    """What the "booking" logger says (it may not propagate: configure_logging)."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append
+    logger = logging.getLogger("booking")
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+def test_production_with_redis_and_several_workers_starts_quietly(warnings_of_booking):
+    check_production(_production(WORKERS=4, RATELIMIT_STORAGE_URI="redis://cache:6379"))
+    assert warnings_of_booking == []
 
 
 @pytest.mark.parametrize("workers", [0, 1])
-def test_production_says_loudly_that_memory_limits_are_per_process(caplog, workers):
-    with caplog.at_level(logging.WARNING, logger="booking"):
-        check_production(_production(WORKERS=workers))
-    assert any("PER PROCESS" in record.getMessage() for record in caplog.records)
+def test_production_says_loudly_that_memory_limits_are_per_process(warnings_of_booking, workers):
+    check_production(_production(WORKERS=workers))
+    assert any("PER PROCESS" in record.getMessage() for record in warnings_of_booking)
 
 
 def test_workers_are_read_from_gunicorns_web_concurrency():
