@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -23,10 +24,16 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE / 'booking.sqlite'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error's text (logged with the traceback) leaves out the
+    # statement's values, which may be a person's data or a token's hash.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     # SQLite only: IMMEDIATE takes the write lock at the start of each transaction, so
     # concurrent requests are served one after the other instead of failing on lock upgrade.
     SQLITE_BEGIN = os.environ.get("SQLITE_BEGIN", "IMMEDIATE")
+    # SQLite only: how long a request waits for another's write lock before giving up; then
+    # (after atomic's retries) it answers 503 with Retry-After: BUSY_RETRY_AFTER_SECONDS.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "30000"))
+    BUSY_RETRY_AFTER_SECONDS = int(os.environ.get("BUSY_RETRY_AFTER_SECONDS", "5"))
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -73,9 +80,39 @@ class Config:
     # Deliver mail and run the duties in a thread of `flask run` (only with MAIL_BACKEND=file).
     EMBEDDED_WORKER = _bool("EMBEDDED_WORKER", True)
 
+    # memory:// counts per process; redis://host:6379 shares the counts between every
+    # process and host (production refuses memory:// with more than one worker).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "booking")
     RATELIMIT_HEADERS_ENABLED = True
+    # Log-in attempts per client address, and per account (the address typed, whoever types it).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"
+    )
+    # The account page's forms (password checks, new API tokens), per person and per address.
+    CREDENTIAL_RATE_LIMIT = os.environ.get("CREDENTIAL_RATE_LIMIT", "10 per minute")
+    # How many reverse proxies stand in front of the app (their X-Forwarded-For/-Proto are
+    # believed, that many hops deep); 0 = none, the headers are ignored.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # Web worker processes (gunicorn reads WEB_CONCURRENCY as its -w); 0 = not said.
+    WORKERS = int(os.environ.get("WORKERS") or os.environ.get("WEB_CONCURRENCY") or "0")
+    # Strict-Transport-Security on https answers (request.is_secure, so behind a TLS proxy
+    # only with PROXY_COUNT set).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))
+    # Sent on every response (booking/core/web.py security_headers). No inline script or
+    # style anywhere: page styles live in static/css, scripts in static/js. Speakers' photos
+    # are links to other sites, hence https: images.
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+    # The check-in page scans QR codes with the camera; nothing else of the browser is used.
+    PERMISSIONS_POLICY = (
+        "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+        "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+        "display-capture=(), screen-wake-lock=(), xr-spatial-tracking=(), browsing-topics=()"
+    )
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -169,5 +206,18 @@ def check_production(settings: dict) -> None:
         )
     if not (settings.get("BASE_URL") or settings.get("SERVER_NAME")):
         problems.append("BASE_URL must be set (e.g. https://opleidingen.example.nl) for mail links")
+    storage = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
+    workers = int(settings.get("WORKERS") or 0)
+    if storage.startswith("memory://") and workers > 1:
+        problems.append(
+            f"RATELIMIT_STORAGE_URI is memory:// with {workers} workers: every process would "
+            "count log-in attempts on its own; use redis://host:6379"
+        )
     if problems:
         raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
+    if storage.startswith("memory://"):
+        logging.getLogger("booking").warning(
+            "RATELIMIT_STORAGE_URI is memory://: log-in limits are counted PER PROCESS. "
+            "Set WORKERS (or WEB_CONCURRENCY) to the number of workers, and with more than "
+            "one use redis://host:6379."
+        )

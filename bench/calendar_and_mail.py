@@ -125,7 +125,7 @@ def main() -> None:
     with app.app_context():
         person = db.session.scalar(select(User).where(User.email == PARTICIPANT))
         organiser = db.session.scalar(select(User).where(User.email == ORGANISER))
-        personal, organisers = feeds.ensure_token(person), feeds.ensure_token(organiser)
+        personal, organisers = feeds.new_token(person), feeds.new_token(organiser)
         place = db.session.scalar(
             select(Enrolment.id).where(Enrolment.user_id == person.id).order_by(Enrolment.id)
         )

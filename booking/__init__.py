@@ -66,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_session_user)
 
+    web.trust_proxies(app)
     web.configure_logging(app)
     web.register_request_hooks(app)
     web.register_error_handlers(app)

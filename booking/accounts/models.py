@@ -98,8 +98,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Raised on log-out and password change: a copied session cookie names the old version.
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Secret part of the person's calendar subscription address; reset by making a new one.
-    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of the secret part of the person's calendar subscription address (like an API
+    # token's: the address itself is shown once, when it is made); replaced by a new one.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     organisation: Mapped[Organisation | None] = relationship()
     team: Mapped[Team | None] = relationship(back_populates="members")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     Blueprint,
     abort,
@@ -14,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from booking.accounts import queries, second_factor, services
@@ -43,8 +46,28 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _credential_limit() -> str:
+    return current_app.config["CREDENTIAL_RATE_LIMIT"]
+
+
+def _typed_account() -> str:
+    """The account a log-in attempt is for, as stored: guessing one person's password from
+    many addresses is counted as one. Hashed, so the limiter's storage holds no addresses."""
+    typed = services.email_key(request.form.get("email"))[:254]
+    return "account:" + hashlib.sha256(typed.encode()).hexdigest()[:32]
+
+
+def _signed_in_account() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"])  # per client address (PROXY_COUNT)
+@limiter.limit(_login_account_limit, methods=["POST"], key_func=_typed_account)
 def login():
     target = checked_next(request.args.get("next"))  # before anyone is logged in
     if current_user.is_authenticated:
@@ -91,6 +114,8 @@ def set_language():
 
 
 @bp.route("/account", methods=["GET", "POST"])
+@limiter.limit(_credential_limit, methods=["POST"])  # password checks, new API tokens
+@limiter.limit(_credential_limit, methods=["POST"], key_func=_signed_in_account)
 @login_required
 def account():
     user = current_user._get_current_object()

@@ -24,7 +24,7 @@ from booking.attendance.models import (
 )
 from booking.attendance.services import Entry
 from booking.core.db import atomic
-from booking.core.errors import NotFound, PermissionDenied
+from booking.core.errors import NotFound
 from booking.extensions import db
 from booking.scheduling.models import Session
 
@@ -72,13 +72,7 @@ ERRORS = {
 
 
 def _readable(user, session_id: int) -> None:
-    if db.session.get(Session, session_id) is None:
-        raise NotFound(_l("No such session."), code="session_not_found")
-    if not services.may_take_attendance(user, session_id):
-        raise PermissionDenied(
-            _l("Only organisers and the session's trainers take attendance."),
-            code="not_a_trainer",
-        )
+    services.attendance_session(session_id, user)  # 404 when hidden, then 403
 
 
 @api(

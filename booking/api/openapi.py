@@ -22,6 +22,14 @@ _ERRORS = {
     409: "Conflicts with the current state (e.g. a full team booking, an overlapping place); "
     "`code` says which.",
     422: "Invalid input; `fields` names every bad field by dotted path.",
+    503: "`busy`: the database could not take a lock in time (a very busy moment); nothing "
+    "was changed. Try again after the `Retry-After` header's seconds.",
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer"},
+    }
 }
 
 DESCRIPTION = """\
@@ -35,8 +43,9 @@ catalogue and sessions needs the token of an organiser or administrator. The bro
 session cookie is not accepted.
 
 **Errors**: always `{"error": {"code", "message", "fields"}}` with status 400, 401, 403, 404,
-409 or 422; `fields` maps dotted paths (`meetings.0.starts_at`, `capacity.in_person`) to
-messages.
+409, 422 or 503 (`busy`, with `Retry-After`: any operation, at a moment the database is too
+busy; nothing was changed, try again); `fields` maps dotted paths (`meetings.0.starts_at`,
+`capacity.in_person`) to messages.
 
 **Lists**: `{"items": [...], "page", "per_page", "has_more", "total"}`; `page` counts from 1,
 `per_page` is 1-100 (default 20), `total` is null where a list is not counted (sessions).
@@ -138,7 +147,7 @@ def _operation(endpoint: Endpoint, refs: dict, schemas: dict) -> dict:
     if endpoint.repeat:
         repeated = {key: value for key, value in success.items() if key != "headers"}
         responses["200"] = {**repeated, "description": endpoint.repeat}
-    codes = [401]
+    codes = [401, 503]
     if endpoint.body is not None:
         codes += [400, 422]
     if endpoint.query is not None:
@@ -154,6 +163,7 @@ def _operation(endpoint: Endpoint, refs: dict, schemas: dict) -> dict:
     for code in sorted({*codes, *described}):
         description = described.get(code, _ERRORS[code])
         responses[str(code)] = {"description": description, "content": _json(error_ref)}
+    responses["503"]["headers"] = RETRY_AFTER
     operation["responses"] = responses
     return operation
 

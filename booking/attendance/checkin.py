@@ -96,9 +96,9 @@ def check_in(code: str, meeting_id: int, *, actor: User, now: datetime | None = 
     and the session's trainers, from the meeting's start until the session is closed). A
     repeat scan changes nothing."""
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
+    session = services.lock_for_attendance(meeting.session_id) if meeting is not None else None
+    if session is None or not services.may_reach(actor, session):  # invariant 7 first
         raise NotFound(_l("No such meeting."), code="meeting_not_found")
-    session = services.lock_for_attendance(meeting.session_id)
     now = now or utcnow()
     if not services.may_take_attendance(actor, session.id):
         raise PermissionDenied(

@@ -4,7 +4,7 @@ JavaScript; the script posts to the JSON endpoint. Both call `checkin.check_in`.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,7 +12,6 @@ from booking.attendance import checkin, services
 from booking.core.db import atomic, utcnow
 from booking.core.errors import DomainError
 from booking.core.web import bounded_id
-from booking.extensions import db
 from booking.scheduling.models import Meeting, Session
 
 bp = Blueprint("attendance_checkin", __name__)
@@ -25,13 +24,9 @@ bp.add_app_template_global(
 
 
 def _session(session_id: int) -> Session:
-    """Organisers and the session's trainers; others are refused before seeing anything."""
-    session = db.session.get(Session, session_id)
-    if session is None:
-        abort(404)
-    if not services.may_take_attendance(current_user, session.id):
-        abort(403)
-    return session
+    """Organisers and the session's trainers; others are refused before seeing anything
+    (a session they may not see as a missing one)."""
+    return services.attendance_session(session_id, current_user._get_current_object())
 
 
 def _meeting(session: Session, raw) -> Meeting | None:

@@ -27,23 +27,46 @@ from booking.attendance.models import (
 )
 from booking.attendance.signals import attendance_changed, session_closed
 from booking.core.db import for_update, utcnow
-from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from booking.core.errors import Conflict, PermissionDenied, ValidationError
 from booking.core.models import audit
 from booking.enrolment.common import JOIN_WINDOW
 from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.scheduling.models import Meeting, Session
+from booking.scheduling.queries import is_visible, session_not_found
 
 
-def lock_for_attendance(session_id: int) -> Session:
-    """The session row, locked until commit (PostgreSQL; SQLite serialises writers)."""
+def lock_for_attendance(session_id: int, actor: User | None = None) -> Session:
+    """The session row, locked until commit (PostgreSQL; SQLite serialises writers). With
+    the person acting (not the system's own work), a session they may not reach is a 404
+    like a missing one, before any other check (invariant 7)."""
     session = db.session.scalar(
         for_update(select(Session).where(Session.id == session_id)).execution_options(
             populate_existing=True
         )
     )
-    if session is None:
-        raise NotFound(_l("No such session."), code="session_not_found")
+    if session is None or (actor is not None and not may_reach(actor, session)):
+        raise session_not_found()
+    return session
+
+
+def may_reach(user: User | None, session: Session) -> bool:
+    """Whether the session exists for this person: they may see it (invariant 7), or they
+    are named to take its attendance (a trainer may be of any organisation)."""
+    return is_visible(session, user) or is_trainer(user, session.id)
+
+
+def attendance_session(session_id: int, user: User | None) -> Session:
+    """The session whose attendance this person reads: a 404 when they may not reach it
+    (as for a missing id), then a 403 when they are no organiser or trainer of it."""
+    session = db.session.get(Session, session_id)
+    if session is None or not may_reach(user, session):
+        raise session_not_found()
+    if not may_take_attendance(user, session.id):
+        raise PermissionDenied(
+            _l("Only organisers and the session's trainers take attendance."),
+            code="not_a_trainer",
+        )
     return session
 
 
@@ -80,7 +103,7 @@ def name_trainer(
     """An organiser names someone (any active account) to take the session's attendance;
     returns the trainer and whether they are new (a repeat changes nothing)."""
     _organiser_only(actor, _l("Only organisers name the trainers of a session."))
-    session = lock_for_attendance(session_id)
+    session = lock_for_attendance(session_id, actor)
     person = user_by_email(email or "")
     if person is None or not person.is_active:
         message = _l("No active account has this e-mail address.")
@@ -100,7 +123,7 @@ def name_trainer(
 def remove_trainer(session_id: int, user_id: int, *, actor: User) -> bool:
     """Returns whether they were a trainer of the session; what they recorded stays."""
     _organiser_only(actor, _l("Only organisers name the trainers of a session."))
-    session = lock_for_attendance(session_id)
+    session = lock_for_attendance(session_id, actor)
     trainer = db.session.get(SessionTrainer, {"session_id": session.id, "user_id": user_id})
     if trainer is None:
         return False
@@ -120,7 +143,7 @@ def close(
     more corrections; certifications are revoked from then on, not withdrawn. Returns the
     closure and whether it is new (a repeat changes nothing and tells nobody again)."""
     _organiser_only(actor, _l("Only organisers close a session's attendance."))
-    session = lock_for_attendance(session_id)
+    session = lock_for_attendance(session_id, actor)
     now = now or utcnow()
     existing = db.session.get(SessionClosure, session.id)
     if existing is not None:
@@ -264,7 +287,7 @@ def record(
 ) -> int:
     """Record (or correct) the attendance of places at one meeting; returns how many
     records the request named. Organisers and the session's trainers only."""
-    session = lock_for_attendance(session_id)
+    session = lock_for_attendance(session_id, actor)
     now = now or utcnow()
     if not may_take_attendance(actor, session.id):
         raise PermissionDenied(

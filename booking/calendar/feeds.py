@@ -21,6 +21,7 @@ the conversations and their advisors' profiles.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -29,7 +30,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Event
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from booking.accounts.models import User
@@ -60,26 +61,23 @@ _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")
 # -- the secret address -------------------------------------------------------------------------
 
 
+def token_hash(token: str) -> str:
+    """What is stored of an address's secret: its SHA-256, as of an API token. The token is
+    32 random bytes, so a plain digest (no salt, no slow hash) cannot be guessed back."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def new_token(user: User) -> str:
-    """A new secret address. It replaces the old one, which then finds nobody: a 404."""
-    user.calendar_token = secrets.token_urlsafe(TOKEN_BYTES)
+    """A new secret address, returned this once: only its hash is kept, so a lost address is
+    replaced, never shown again. It replaces the old one, which then finds nobody: a 404."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    user.calendar_token_hash = token_hash(token)
     db.session.flush()
-    return user.calendar_token
+    return token
 
 
-def ensure_token(user: User) -> str:
-    """The person's address, made if they have none. A conditional UPDATE, so two first
-    visits at once agree on one token instead of the later overwriting the shown one."""
-    if user.calendar_token:
-        return user.calendar_token
-    db.session.execute(
-        update(User)
-        .where(User.id == user.id, User.calendar_token.is_(None))
-        .values(calendar_token=secrets.token_urlsafe(TOKEN_BYTES))
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(user, ["calendar_token"])
-    return user.calendar_token
+def has_address(user: User) -> bool:
+    return user.calendar_token_hash is not None
 
 
 def user_by_token(token: str) -> User | None:
@@ -87,7 +85,7 @@ def user_by_token(token: str) -> User | None:
     if not _TOKEN_SHAPE.fullmatch(token or ""):
         return None
     return db.session.scalar(
-        select(User).where(User.calendar_token == token, User.active.is_(True))
+        select(User).where(User.calendar_token_hash == token_hash(token), User.active.is_(True))
     )
 
 

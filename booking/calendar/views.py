@@ -3,8 +3,7 @@ secret), making a new address, and the organisers' list of feed addresses per co
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -59,27 +58,24 @@ def organiser_feed(token: str):
 
 
 # -- the address --------------------------------------------------------------------------------
-
-
-@bp.before_app_request
-def _address_on_first_account_visit():
-    """The account page shows the feed address: make it before that page is built, in a
-    transaction of its own, so the page itself stays read-only."""
-    if (
-        request.endpoint == "accounts.account"
-        and request.method == "GET"
-        and current_user.is_authenticated
-        and not current_user.calendar_token
-    ):
-        atomic(feeds.ensure_token, current_user._get_current_object())
+# Only a hash of the secret is kept (like an API token), so an address is shown once: on the
+# answer to the POST that makes it, never in a redirect, a cookie or a later page. A person
+# who lost it makes a new one, which stops the old one.
 
 
 @bp.post("/account/agenda/nieuw-adres")
 @login_required
 def new_address():
-    atomic(feeds.new_token, current_user._get_current_object())
-    flash(_("Your calendar has a new address. The old address no longer works."), "success")
-    return redirect(url_for("accounts.account") + "#calendar")
+    user = current_user._get_current_object()
+    replaced = feeds.has_address(user)
+    token = atomic(feeds.new_token, user)
+    return _shown_once(render_template("calendar/address.html", token=token, replaced=replaced))
+
+
+def _shown_once(page: str) -> Response:
+    response = Response(page)
+    response.headers["Cache-Control"] = "no-store"  # the secret stays out of every cache
+    return response
 
 
 def feed_url(endpoint: str, token: str, **args) -> str:
@@ -96,12 +92,16 @@ def _calendar_helpers():
     return {"calendar_feed_url": feed_url, "webcal_url": webcal}
 
 
-@bp.get("/beheer/agenda")
+@bp.route("/beheer/agenda", methods=["GET", "POST"])
 @organiser_required
 def organiser_feeds():
-    """Feed addresses for all coming sessions and per course with coming sessions."""
+    """Feed addresses for all coming sessions and per course with coming sessions. They
+    carry the person's secret, so they are listed with it only on the POST that makes a new
+    one (which stops the old addresses); a GET lists the courses and offers that."""
     user = current_user._get_current_object()
-    token = atomic(feeds.ensure_token, user)
+    token = None
+    if request.method == "POST":
+        token = atomic(feeds.new_token, user)
     coming = (
         select(
             Session.course_id,
@@ -117,4 +117,10 @@ def organiser_feeds():
         .join(coming, coming.c.course_id == Course.id)
         .order_by(Course.title)
     ).all()
-    return render_template("calendar/organiser_feeds.html", token=token, rows=rows)
+    page = render_template(
+        "calendar/organiser_feeds.html",
+        token=token,
+        rows=rows,
+        has_address=feeds.has_address(user),
+    )
+    return _shown_once(page) if token else page

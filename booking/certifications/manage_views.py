@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from booking.attendance import queries as attendance_queries
-from booking.attendance.services import may_take_attendance
+from booking.attendance.services import attendance_session
 from booking.catalogue.models import Course
 from booking.certifications import services
 from booking.certifications.forms import (
@@ -294,16 +294,14 @@ def revoke(award_id: int):
 
 
 def _session_or_403(session_id: int) -> Session:
-    session = db.session.scalar(
+    """404 for a session the reader may not see (as for a missing id), then 403 for one who
+    is no organiser or trainer of it (attendance.services.attendance_session)."""
+    attendance_session(session_id, _me())
+    return db.session.scalar(
         select(Session)
         .where(Session.id == session_id)
         .options(selectinload(Session.meetings), joinedload(Session.course))
     )
-    if session is None:
-        abort(404)
-    if not may_take_attendance(_me(), session.id):
-        abort(403)
-    return session
 
 
 def _parse(certification: Certification, places, problems: dict) -> dict[int, bool | int | None]:

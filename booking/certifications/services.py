@@ -421,7 +421,7 @@ def record_results(
     """The trainer's assessment results (enrolment id -> passed, or a score; None clears
     one) for a certification of the session's course; awards follow. Corrections are
     audited and possible until the session is closed."""
-    session = lock_for_attendance(session_id)
+    session = lock_for_attendance(session_id, actor)
     now = now or utcnow()
     if not may_take_attendance(actor, session.id):
         raise PermissionDenied(

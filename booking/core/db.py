@@ -46,6 +46,9 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+DEFAULT_BUSY_TIMEOUT_MS = 30000
+
+
 def _is_sqlite(dbapi_connection) -> bool:
     return "sqlite" in type(dbapi_connection).__module__
 
@@ -64,7 +67,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={DEFAULT_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
@@ -81,8 +84,30 @@ def configure_engine(app) -> None:
     mode = app.config.get("SQLITE_BEGIN", "IMMEDIATE")
     if mode not in ("IMMEDIATE", "DEFERRED"):
         raise RuntimeError("SQLITE_BEGIN must be IMMEDIATE or DEFERRED")
+    busy_ms = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS))
     with app.app_context():
-        db.engine.sqlite_begin = mode
+        engine = db.engine
+        engine.sqlite_begin = mode
+        if busy_ms != DEFAULT_BUSY_TIMEOUT_MS:
+
+            @event.listens_for(engine, "connect")
+            def _busy_timeout(dbapi_connection, connection_record):
+                if _is_sqlite(dbapi_connection):
+                    dbapi_connection.execute(f"PRAGMA busy_timeout={busy_ms}")
+
+
+# PostgreSQL: lock_not_available (a lock_timeout ran out).
+BUSY_PGCODES = {"55P03"}
+
+
+def is_busy(error: BaseException) -> bool:
+    """The database could not take a lock in time: SQLite's "database is locked" after its
+    busy timeout (and `atomic`'s retries), or PostgreSQL's lock timeout. Nothing is wrong
+    with the request; the answer is 503 with Retry-After (core/web.py), never a 500."""
+    if not isinstance(error, DBAPIError):
+        return False
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return code in BUSY_PGCODES or "database is locked" in str(error.orig)
 
 
 def is_postgres() -> bool:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import time
+import traceback
 from datetime import datetime
+from urllib.parse import unquote_plus
 
 from flask import Flask, abort, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from booking.core.db import is_busy
 from booking.core.errors import DomainError
 from booking.core.timez import AMSTERDAM
 from booking.extensions import db
@@ -48,8 +54,44 @@ class JsonLineFormatter(logging.Formatter):
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
 
+    def formatException(self, ei) -> str:
+        """The traceback, with a database error's text cut to its class and SQLSTATE: the
+        server's message may quote the row (PostgreSQL's "Failing row contains (...)",
+        "Key (email)=(...) already exists"), which hide_parameters does not cover."""
+        _type, error, _tb = ei
+        if error is None:
+            return super().formatException(ei)
+        chain, seen = [], set()
+        while error is not None and id(error) not in seen:
+            seen.add(id(error))
+            chain.append(error)
+            error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+        parts = []
+        for error in reversed(chain):
+            lines = [
+                "Traceback (most recent call last):\n",
+                *traceback.format_tb(error.__traceback__),
+            ]
+            parts.append("".join(lines) + _safe_text(error))
+        return "\n\nThe above exception led to the following:\n\n".join(parts)
+
+
+def _safe_text(error: BaseException) -> str:
+    name = f"{type(error).__module__}.{type(error).__qualname__}"
+    if isinstance(error, DBAPIError):
+        orig = error.orig
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        return f"{name}: {type(orig).__name__} (SQLSTATE {code}); [SQL: {error.statement}]"
+    if type(error).__module__.split(".")[0] in ("psycopg", "psycopg2", "sqlite3"):
+        code = getattr(error, "sqlstate", None)
+        return f"{name}: (SQLSTATE {code}; the database's message is not logged)"
+    return f"{name}: {error}"
+
 
 def configure_logging(app: Flask) -> None:
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, MaskSecrets) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(MaskSecrets())
     if app.testing:
         return
     handler = logging.StreamHandler()
@@ -59,6 +101,17 @@ def configure_logging(app: Flask) -> None:
         root.addHandler(handler)
     root.setLevel(logging.INFO)
     root.propagate = False
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take the client's address and scheme from their
+    X-Forwarded-For/-Proto (so log-in limits count per client and HSTS sees https); without
+    it those headers are ignored, as anyone can send them."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count < 0:
+        raise RuntimeError("PROXY_COUNT must be 0 or more")
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def select_locale() -> str:
@@ -118,14 +171,56 @@ class BoundedIntConverter(IntegerConverter):
         return bounded_id(super().to_python(value)) or 0
 
 
-def _loggable(path: str) -> str:
-    """The path without secrets: a calendar feed address is its own password."""
-    if path.startswith("/calendar/"):
-        return "/calendar/…"
-    for prefix in ("/welkom/", "/wachtwoord-herstellen/"):  # a link to choose a password
-        if path.startswith(prefix):
-            return prefix + "…"
+# Paths whose part after the prefix is a secret (the address is its own password): the one
+# table of them, for the request log and the development server's access log. A new route
+# with a token, code or key in its path gets a line here (tests/test_request_log.py).
+SECRET_PATHS = (
+    re.compile(r"^(/calendar/)[^/]+?(?=\.ics$|/|$)"),  # subscription feeds
+    re.compile(r"^(/aanbod/)[^/]+"),  # an offered place's answer link
+    re.compile(r"^(/deelnemen/)[^/]+"),  # the join link of an online place
+    re.compile(r"^(/verify/)[^/]+"),  # a certificate's verification code
+    re.compile(r"^(/api/v1/verify/)[^/]+"),
+    re.compile(r"^(/welkom/)[^/]+"),  # invitation to choose a password
+    re.compile(r"^(/wachtwoord-herstellen/)[^/]+"),  # password reset
+)
+# Query-string values never logged (an OpenID Connect callback's code and state, tokens).
+SECRET_QUERY_NAMES = frozenset({"token", "code", "state"})
+MASK = "…"
+
+
+def loggable_path(path: str) -> str:
+    """The path without its secret part."""
+    for pattern in SECRET_PATHS:
+        path, found = pattern.subn(rf"\g<1>{MASK}", path, count=1)
+        if found:
+            break
     return path
+
+
+def loggable_target(target: str) -> str:
+    """A request target (path and query string) with every secret masked."""
+    path, sep, query = target.partition("?")
+    if not sep:
+        return loggable_path(path)
+    pairs = []
+    for pair in query.split("&"):
+        name, has_value, _value = pair.partition("=")
+        secret = unquote_plus(name).lower() in SECRET_QUERY_NAMES
+        pairs.append(f"{name}={MASK}" if secret and has_value else pair)
+    return f"{loggable_path(path)}?{'&'.join(pairs)}"
+
+
+class MaskSecrets(logging.Filter):
+    """For werkzeug's access log (`flask run`): its request line carries the target."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple) and isinstance(record.args[0], str):
+            method, space, rest = record.args[0].partition(" ")
+            target, space2, protocol = rest.rpartition(" ")
+            if space and space2:
+                line = f"{method} {loggable_target(target)} {protocol}"
+                record.args = (line, *record.args[1:])
+        return True
 
 
 def _user_id() -> int | None:
@@ -133,7 +228,27 @@ def _user_id() -> int | None:
     api_user = g.get("api_user")
     if api_user is not None:
         return api_user.id
-    return current_user.id if current_user.is_authenticated else None
+    try:
+        return current_user.id if current_user.is_authenticated else None
+    except OperationalError:  # a busy database (the 503 is on its way): log without the id
+        db.session.rollback()
+        return None
+
+
+def security_headers(app: Flask, response) -> None:
+    """On every response, pages, API, files and errors alike. HSTS only on https (behind a
+    TLS proxy: PROXY_COUNT), since a browser ignores it over http and it would pin a
+    development host to https."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", app.config["CONTENT_SECURITY_POLICY"])
+    headers.setdefault("Permissions-Policy", app.config["PERMISSIONS_POLICY"])
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    seconds = int(app.config.get("HSTS_SECONDS") or 0)
+    if request.is_secure and seconds > 0:
+        headers.setdefault("Strict-Transport-Security", f"max-age={seconds}")
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -149,15 +264,13 @@ def register_request_hooks(app: Flask) -> None:
     @app.after_request
     def finish_request(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        security_headers(app, response)
         if not request.path.startswith("/static/"):
             log.info(
                 "request",
                 extra={
                     "method": request.method,
-                    "path": _loggable(request.path),
+                    "path": loggable_path(request.path),  # no query string
                     "status": response.status_code,
                     "ms": round(
                         (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
@@ -195,6 +308,26 @@ def register_error_handlers(app: Flask) -> None:
             return body, status, headers
         page = render_template("errors/error.html", status=error.code, message=None)
         return page, error.code, headers
+
+    @app.errorhandler(OperationalError)
+    def database_error(error: OperationalError):
+        if not is_busy(error):
+            return unexpected_error(error)
+        db.session.rollback()
+        log.warning("database busy: %s", type(error.orig).__name__)
+        retry = {"Retry-After": str(app.config["BUSY_RETRY_AFTER_SECONDS"])}
+        if wants_json():
+            message = "The database is busy; try again after Retry-After seconds."
+            body, status = json_error(503, "busy", message)
+            return body, status, retry
+        try:
+            page = render_template("errors/error.html", status=503, message=None)
+        except OperationalError:  # the page's own reads (who is logged in) were busy too
+            db.session.rollback()
+            # Straight from the template: no context processors, which read the language
+            # (and so the person) again.
+            page = app.jinja_env.get_template("errors/busy.html").render()
+        return page, 503, retry
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

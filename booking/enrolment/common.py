@@ -137,14 +137,23 @@ def choose_mode(session: Session, mode: str | None) -> str:
     return mode
 
 
-def lock_enrolment(enrolment_id: int) -> tuple[Session, Enrolment]:
+def enrolment_not_found() -> NotFound:
+    return NotFound(_l("No such enrolment."), code="enrolment_not_found")
+
+
+def lock_enrolment(enrolment_id: int, actor: User | None = None) -> tuple[Session, Enrolment]:
+    """The place and its session, locked. With the person acting: a place they may not even
+    read (`may_read`) is a 404 like a missing one, before any other check, so nobody probes
+    which places exist, nor places in another organisation's closed sessions (invariant 7)."""
     session_id = db.session.scalar(select(Enrolment.session_id).where(Enrolment.id == enrolment_id))
     if session_id is None:
-        raise NotFound(_l("No such enrolment."), code="enrolment_not_found")
+        raise enrolment_not_found()
     session = lock_session(session_id)
     enrolment = db.session.scalar(
         select(Enrolment)
         .where(Enrolment.id == enrolment_id)
         .execution_options(populate_existing=True)
     )
+    if actor is not None and not may_read(actor, enrolment.user):
+        raise enrolment_not_found()
     return session, enrolment

@@ -39,8 +39,8 @@ from booking.extensions import db
 from booking.notifications.services import queue
 from booking.scheduling.labels import SEAT_MODES
 from booking.scheduling.models import SeatMode, Session
-from booking.scheduling.queries import is_visible
-from booking.scheduling.services import lock_session
+from booking.scheduling.queries import is_visible, session_not_found
+from booking.scheduling.services import lock_visible
 
 S = EnrolmentStatus
 
@@ -122,14 +122,14 @@ def enrol(
     A repeat of the same request returns the existing enrolment (created=False): a double
     submit never makes a second place (invariant 2, one active enrolment).
     """
-    session = lock_session(session_id)
+    session = lock_visible(session_id, actor)  # invariant 7 first: hidden is as missing
     now = now or utcnow()  # after the lock: queue times follow lock order
     found = _lock_person(session.id, participant)
     person = found.user
     if not may_act_for(actor, person):
         raise PermissionDenied(_l("You may not enrol this person."), code="not_your_person")
     if not is_visible(session, person) and not actor.is_organiser:
-        raise NotFound(_l("No such session."), code="session_not_found")
+        raise session_not_found()
     if override_reason and not actor.is_organiser:
         raise PermissionDenied(_l("Only organisers may allow overlapping places."))
     if found.existing is not None:
@@ -243,7 +243,7 @@ def cancel(
     waitlist position promoted to a place, say) is not given up by a click meant for what it
     was (409 `changed`). Checked under the session lock, so no change slips in between.
     """
-    session, enrolment = lock_enrolment(enrolment_id)
+    session, enrolment = lock_enrolment(enrolment_id, actor)
     now = now or utcnow()  # after the lock: queue times follow lock order
     person = enrolment.user
     if not may_act_for(actor, person):
@@ -297,7 +297,7 @@ def leave_queue_for_other_mode(enrolment_id: int, *, actor: User) -> Enrolment:
     """Keep the place held, stop waiting for the other mode. Only a confirmed place waiting
     for the other mode has such a queue time to give up: a plain waitlist entry keeps its
     own (the database refuses one without), and a place promoted meanwhile has none."""
-    _session, enrolment = lock_enrolment(enrolment_id)
+    _session, enrolment = lock_enrolment(enrolment_id, actor)
     if not may_act_for(actor, enrolment.user):
         raise PermissionDenied(_l("You may not change this enrolment."))
     if enrolment.status != S.CONFIRMED or not enrolment.waiting_for:
@@ -312,7 +312,7 @@ def leave_queue_for_other_mode(enrolment_id: int, *, actor: User) -> Enrolment:
 def answer_offer(
     enrolment_id: int, *, actor: User, accept: bool, now: datetime | None = None
 ) -> CancelOutcome:
-    session, enrolment = lock_enrolment(enrolment_id)
+    session, enrolment = lock_enrolment(enrolment_id, actor)
     now = now or utcnow()  # after the lock: queue times follow lock order
     person = enrolment.user
     if actor.id != person.id and not actor.is_organiser:
@@ -361,7 +361,7 @@ def decide(
     now: datetime | None = None,
 ) -> CancelOutcome:
     """The team leader (or an organiser) approves or declines a pending request."""
-    session, enrolment = lock_enrolment(enrolment_id)
+    session, enrolment = lock_enrolment(enrolment_id, actor)
     now = now or utcnow()  # after the lock: queue times follow lock order
     person = enrolment.user
     if not (actor.is_organiser or leads(actor, person)) or actor.id == person.id:
@@ -414,7 +414,7 @@ def move_mode(
 ) -> CancelOutcome:
     if not actor.is_organiser:
         raise PermissionDenied(_l("Only organisers can move people between modes."))
-    session, enrolment = lock_enrolment(enrolment_id)
+    session, enrolment = lock_enrolment(enrolment_id, actor)
     now = now or utcnow()  # after the lock: queue times follow lock order
     mode = choose_mode(session, mode)
     if not enrolment.is_active or enrolment.mode == mode:

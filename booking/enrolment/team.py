@@ -26,7 +26,7 @@ from booking.extensions import db
 from booking.notifications.services import queue
 from booking.scheduling.models import Session
 from booking.scheduling.queries import is_visible
-from booking.scheduling.services import lock_session
+from booking.scheduling.services import lock_visible
 
 S = EnrolmentStatus
 MAX_TEAM_BOOKING = 200
@@ -66,7 +66,7 @@ def book_team(
         )
     if len(ids) > MAX_TEAM_BOOKING:
         raise ValidationError(_l("At most %(n)d people at once.", n=MAX_TEAM_BOOKING))
-    session = lock_session(session_id)
+    session = lock_visible(session_id, actor)  # invariant 7 first: hidden is as missing
     now = now or utcnow()  # after the lock: queue times follow lock order
     if not (actor.is_organiser or actor.role == Role.TEAM_LEADER):
         raise PermissionDenied(_l("Only team leaders and organisers book for a team."))

@@ -40,6 +40,7 @@ from booking.events.models import EventChoice, EventRegistration, RegistrationSt
 from booking.extensions import db
 from booking.notifications.services import queue
 from booking.scheduling.models import Event, EventKind, Session, SessionStatus
+from booking.scheduling.queries import visible_to
 
 # -- events -------------------------------------------------------------------------------------
 
@@ -214,18 +215,20 @@ def slot_key(session: Session) -> tuple[datetime, datetime]:
     return (session.starts_at, session.ends_at)
 
 
-def _programme(event: Event) -> dict[int, Session]:
-    sessions = db.session.scalars(
-        select(Session).where(
-            Session.event_id == event.id, Session.status == SessionStatus.SCHEDULED
-        )
+def _programme(event: Event, actor: User, person: User) -> dict[int, Session]:
+    """The event's items these people may see (invariant 7): an item closed to another
+    organisation is answered as one not in the programme, never as a refusal of its own."""
+    query = select(Session).where(
+        Session.event_id == event.id, Session.status == SessionStatus.SCHEDULED
     )
-    return {session.id: session for session in sessions}
+    if not actor.is_organiser:
+        query = query.where(visible_to(actor), visible_to(person))
+    return {session.id: session for session in db.session.scalars(query)}
 
 
-def _check_choices(event: Event, choices: list[int]) -> list[Session]:
+def _check_choices(event: Event, choices: list[int], actor: User, person: User) -> list[Session]:
     """The chosen sessions, in programme order: each in the event, at most one per slot."""
-    programme = _programme(event)
+    programme = _programme(event, actor, person)
     unknown = [str(c) for c in choices if c not in programme]
     if unknown:
         message = _l(
@@ -312,7 +315,7 @@ def register(
         return RegisterOutcome(existing, created=False)
     _check_open(event)
     _check_deadline(event, actor, now)
-    chosen = _check_choices(event, choices)
+    chosen = _check_choices(event, choices, actor, person)
     if event.capacity is not None and event.registered >= event.capacity:
         raise Conflict(_l("This event is full."), code="event_full")
     registration = EventRegistration(
@@ -382,7 +385,7 @@ def change_choices(
         raise Conflict(_l("This registration has been cancelled."), code="registration_cancelled")
     _check_open(event)
     _check_deadline(event, actor, now)
-    chosen = _check_choices(event, choices)
+    chosen = _check_choices(event, choices, actor, registration.user)
     wanted = {session.id for session in chosen}
     for choice in list(registration.choices):
         if choice.session_id not in wanted or not choice.enrolment.is_active:

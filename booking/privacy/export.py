@@ -93,7 +93,7 @@ def _profile(person_id: int) -> dict:
         "language": user.language,
         "active": user.active,
         "has_password": user.password_hash is not None,
-        "has_calendar_address": user.calendar_token is not None,
+        "has_calendar_address": user.calendar_token_hash is not None,
         "last_login_at": user.last_login_at,
         "created_at": user.created_at,
         "updated_at": user.updated_at,

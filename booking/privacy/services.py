@@ -313,7 +313,7 @@ def _erase(person: User, actor: User, now: datetime, reference: str | None) -> E
     person.password_hash = None
     person.active = False
     person.session_version += 1
-    person.calendar_token = None
+    person.calendar_token_hash = None
     person.last_login_at = None
     person.team_id = None
     person.role = Role.PARTICIPANT

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from booking.accounts.models import Role
 from booking.catalogue.models import Course
 from booking.core.db import utcnow
+from booking.core.errors import NotFound
 from booking.extensions import db
 from booking.scheduling.models import (
     Event,
@@ -68,6 +70,22 @@ def is_visible(session: Session, user) -> bool:
     if user.role == Role.HR and user.organisation_id == session.organisation_id:
         return True
     return user.team_id is not None and user.team_id == session.team_id
+
+
+def session_not_found() -> NotFound:
+    """The one answer for a session id that does not exist and for a session the reader may
+    not see (invariant 7): the same code, message and status, so neither leaks."""
+    return NotFound(_l("No such session."), code="session_not_found")
+
+
+def require_visible(session: Session | None, user) -> Session:
+    """The session, if this person may see it; else `session_not_found`. Every path that
+    takes a session id from a person calls this (or `scheduling.services.lock_visible`)
+    before any other check, so a closed session of another organisation answers exactly as
+    a missing one, whatever its state or rules."""
+    if session is None or not is_visible(session, user):
+        raise session_not_found()
+    return session
 
 
 def free_for(user, now: datetime | None = None):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from booking.catalogue.speakers import set_speakers
 from booking.core.db import is_postgres, utcnow
-from booking.core.errors import NotFound, ValidationError
+from booking.core.errors import ValidationError
 from booking.core.models import audit
 from booking.extensions import db
 from booking.scheduling import signals
@@ -35,6 +35,7 @@ from booking.scheduling.models import (
     Visibility,
     session_speakers,
 )
+from booking.scheduling.queries import require_visible, session_not_found
 
 
 def _apply(session: Session, data: SessionData, checked: Checked) -> None:
@@ -131,8 +132,14 @@ def lock_session(session_id: int) -> Session:
         query = query.with_for_update(of=[Session, SessionSeats])
     session = db.session.execute(query).unique().scalar_one_or_none()
     if session is None:
-        raise NotFound(_l("No such session."), code="session_not_found")
+        raise session_not_found()
     return session
+
+
+def lock_visible(session_id: int, actor) -> Session:
+    """`lock_session` for a person acting on it: a session they may not see is a 404 like a
+    missing one, before any other check (invariant 7, organisations walled off)."""
+    return require_visible(lock_session(session_id), actor)
 
 
 def valid_recording_url(url: str) -> bool:

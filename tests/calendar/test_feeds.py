@@ -3,11 +3,13 @@ fixed number of statements however many places there are."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from booking.accounts.models import User
 from booking.advising import advisors
@@ -30,11 +32,24 @@ from tests.enrolment.helpers import enrol
 JOIN = "https://teams.example/j/1"
 
 
+_TOKENS: dict[str, str] = {}  # hash -> token: what the person copied when it was shown
+
+
 def feed_path(person: User) -> str:
+    """The person's address: the one made earlier in the test (only its hash is stored, so
+    the test remembers it as the person would), else a new one."""
     db.session.refresh(person)
-    token = person.calendar_token or feeds.ensure_token(person)
-    db.session.commit()
+    token = _TOKENS.get(person.calendar_token_hash or "")
+    if token is None:
+        token = feeds.new_token(person)
+        db.session.commit()
+        _TOKENS[person.calendar_token_hash] = token
     return f"/calendar/{token}.ics"
+
+
+def shown_token(page: str) -> str:
+    (token,) = set(re.findall(r"/calendar/([A-Za-z0-9_-]{43})[./]", page))
+    return token
 
 
 def by_uid(parsed) -> dict[str, list]:
@@ -192,9 +207,8 @@ def test_only_the_current_token_opens_the_feed(client, make, db_session):
         assert client.get(wrong).status_code == 404
     make.login(client, person)
     response = client.post("/account/agenda/nieuw-adres")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/account#calendar")
-    new = feed_path(person)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    new = f"/calendar/{shown_token(response.get_data(as_text=True))}.ics"
     assert new != old
     assert client.get(old).status_code == 404
     assert client.get(new).status_code == 200
@@ -203,24 +217,29 @@ def test_only_the_current_token_opens_the_feed(client, make, db_session):
     assert client.get(new).status_code == 404
 
 
-def test_the_account_page_makes_and_shows_the_address(client, make, db_session):
+def test_the_address_is_made_on_request_shown_once_and_stored_hashed(client, make, db_session):
     person = make.user()
     db.session.commit()
-    assert person.calendar_token is None
     make.login(client, person)
     page = client.get("/account").get_data(as_text=True)
     db.session.refresh(person)
-    token = person.calendar_token
-    assert token and len(token) >= 40
-    assert f"http://localhost/calendar/{token}.ics" in page
-    assert f"webcal://localhost/calendar/{token}.ics" in page
-    assert 'action="/account/agenda/nieuw-adres"' in page
-    client.get("/account")
+    assert person.calendar_token_hash is None  # reading the page makes nothing
+    assert 'action="/account/agenda/nieuw-adres"' in page and "/calendar/" not in page
+    made = client.post("/account/agenda/nieuw-adres").get_data(as_text=True)
+    token = shown_token(made)
+    assert f"http://localhost/calendar/{token}.ics" in made
+    assert f"webcal://localhost/calendar/{token}.ics" in made
+    assert "old-address-stopped" not in made  # there was none
     db.session.refresh(person)
-    assert person.calendar_token == token  # made once, not on every visit
-    assert client.post("/account/agenda/nieuw-adres").status_code == 302
-    db.session.refresh(person)
-    assert person.calendar_token != token
+    assert person.calendar_token_hash == hashlib.sha256(token.encode()).hexdigest()
+    stored = db.session.execute(text("SELECT * FROM users WHERE id = :id"), {"id": person.id})
+    assert token not in str(stored.one())  # only the hash is kept
+    again = client.get("/account").get_data(as_text=True)
+    assert token not in again and 'data-testid="calendar-has-address"' in again
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+    replaced = client.post("/account/agenda/nieuw-adres").get_data(as_text=True)
+    assert shown_token(replaced) != token and 'data-testid="old-address-stopped"' in replaced
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
 
 
 def test_making_a_new_address_needs_a_log_in(client, make, db_session):
@@ -378,14 +397,20 @@ def test_organiser_feeds_page(app, client, make, db_session):
     make.login(client, boss)
     page = client.get("/beheer/agenda")
     assert page.status_code == 200
-    db.session.refresh(boss)
-    text = page.get_data(as_text=True)
-    assert f"/calendar/{boss.calendar_token}/sessions.ics" in text
-    assert f"sessions.ics?course={course.slug}" in text
+    text_ = page.get_data(as_text=True)
+    assert course.title in text_ and "/calendar/" not in text_  # no secret on a GET
+    made = client.post("/beheer/agenda")
+    assert made.status_code == 200 and made.headers["Cache-Control"] == "no-store"
+    shown = made.get_data(as_text=True)
+    token = shown_token(shown)
+    assert f"/calendar/{token}/sessions.ics" in shown
+    assert f"sessions.ics?course={course.slug}" in shown
+    assert client.get(f"/calendar/{token}/sessions.ics").status_code == 200
     assert "/beheer/agenda" in client.get("/account").get_data(as_text=True)
     participant, other_client = make.user(), app.test_client()
     make.login(other_client, participant)
     assert other_client.get("/beheer/agenda").status_code == 403
+    assert other_client.post("/beheer/agenda").status_code == 403
 
 
 @pytest.mark.parametrize(

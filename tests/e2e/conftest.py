@@ -108,7 +108,22 @@ def _open_context(browser, server):
     ctx = browser.new_context(base_url=server.url, locale="nl-NL", timezone_id="Europe/Amsterdam")
     ctx.set_default_timeout(TIMEOUT_MS)
     ctx.set_default_navigation_timeout(TIMEOUT_MS)
+    ctx.csp_violations = []
+    ctx.on("console", lambda message: _note_csp_violation(ctx, message))
     return ctx
+
+
+def _note_csp_violation(ctx, message) -> None:
+    """Chromium reports what the Content-Security-Policy blocked (an inline style or script,
+    a foreign source) on the console; every journey fails on one."""
+    if "Content Security Policy" in message.text:
+        ctx.csp_violations.append(message.text)
+
+
+def _close(ctx) -> None:
+    violations = ctx.csp_violations
+    ctx.close()
+    assert violations == [], "the Content-Security-Policy blocked something"
 
 
 @pytest.fixture
@@ -116,8 +131,8 @@ def context(browser, server):
     """A fresh browser context (own cookies and storage) per test, aimed at the server."""
     ctx = _open_context(browser, server)
     yield ctx
-    ctx.close()
     server.wait_idle()
+    _close(ctx)
 
 
 @pytest.fixture
@@ -136,9 +151,9 @@ def new_context(browser, server):
         return ctx
 
     yield open_another
-    for ctx in opened:
-        ctx.close()
     server.wait_idle()
+    for ctx in opened:
+        _close(ctx)
 
 
 @pytest.fixture

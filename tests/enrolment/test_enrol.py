@@ -126,8 +126,9 @@ def test_a_cancel_for_what_was_seen_is_refused_once_it_changed(make, db_session)
     assert error.value.code == "changed"
     assert state(waiting.enrolment.id) == ("confirmed", "in_person")
     assert messages("cancelled", person) == 0
-    # A stranger is refused for who they are, before anything about the status is told.
-    with pytest.raises(PermissionDenied):
+    # A stranger is refused for who they are, before anything about the status is told: as
+    # if the place did not exist (invariant 7).
+    with pytest.raises(NotFound):
         atomic(
             services.cancel, waiting.enrolment.id, actor=make.user(), expected_status="waitlisted"
         )
@@ -155,7 +156,7 @@ def test_only_a_place_waiting_for_the_other_mode_stops_waiting(make, db_session)
         atomic(services.leave_queue_for_other_mode, waiting.enrolment.id, actor=plain)
     assert error.value.code == "not_waiting"
     assert positions([waiting.enrolment.id]) == {waiting.enrolment.id: 2}
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # a stranger's place: as if there were none
         atomic(services.leave_queue_for_other_mode, online.enrolment.id, actor=plain)
 
     # Promoted in person meanwhile: there is no other mode left to stop waiting for.

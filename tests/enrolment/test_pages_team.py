@@ -91,10 +91,11 @@ def test_other_leaders_and_participants_cannot_decide(client, make, db_session):
         make.session(make.course(requires_approval=True)).id, ann, actor=ann
     ).enrolment
     db_session.commit()
-    for person in (other_leader, colleague, ann):
+    # Strangers to the place get a 404 (as in the API); the person themself a 403.
+    for person, status in ((other_leader, 404), (colleague, 404), (ann, 403)):
         make.login(client, person)
         response = client.post(f"/inschrijvingen/{asked.id}/besluit", data={"decision": "approve"})
-        assert response.status_code == 403, person.role
+        assert response.status_code == status, person.role
         client.post("/uitloggen")
     assert status_of(db_session, asked.id) == "pending_approval"
     assert (
@@ -215,8 +216,9 @@ def test_booking_outside_the_team_is_forbidden(client, make, db_session):
         },
     )
     # The leader may see that the session exists only as far as the booking form offered it;
-    # the service refuses a team booking of another team's closed session outright.
-    assert response.status_code == 403
+    # the service answers a team booking of another team's closed session as one of a
+    # session that does not exist (invariant 7).
+    assert response.status_code == 404
     assert (
         client.post(
             "/mijn-team/boeken",
@@ -260,7 +262,7 @@ def test_leader_cancels_a_members_place_after_the_deadline_recorded_late(client,
         client.post(
             f"/inschrijvingen/{place.id}/annuleren", data={"status": "confirmed"}
         ).status_code
-        == 403
+        == 404  # not theirs to read: as if there were no such place, as in the API
     )
     client.post("/uitloggen")
     assert status_of(db_session, place.id) == "confirmed"

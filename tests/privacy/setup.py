@@ -46,7 +46,7 @@ def make_world(make) -> World:
     atomic(enrolment.enrol, upcoming.id, person, actor=person)
     waiting = atomic(enrolment.enrol, upcoming.id, colleague, actor=colleague).enrolment
     _token, plain = create_api_token(person, "Laptop van Jan")
-    person.calendar_token = "c" * 40
+    person.calendar_token_hash = "c" * 64
     sent = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.user_id == person.id).order_by(OutboxMessage.id)
     ).first()

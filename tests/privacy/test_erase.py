@@ -57,7 +57,7 @@ def test_erasure_keeps_every_aggregate_and_moves_the_waitlist_on(world, db_sessi
     assert person.name == services.ANONYMOUS_NAME
     assert person.email.endswith("@anonymous.invalid") and person.email != old_email
     assert person.password_hash is None and person.active is False
-    assert person.calendar_token is None and person.team_id is None
+    assert person.calendar_token_hash is None and person.team_id is None
     assert person.organisation_id == org_id  # the figures per organisation stay right
     assert db_session.scalar(select(User).where(User.email == old_email)) is None
     # Their place in the finished session stays, confirmed, with its attendance.
