@@ -110,9 +110,8 @@ def main() -> None:
             page.evaluate("document.fonts.ready")
             target = out / f"{name}.png"
             page.screenshot(path=str(target))
-            print(
-                f"{target}  {viewport['width']}x{viewport['height']}  {target.stat().st_size // 1024} KiB"
-            )
+            size = f"{viewport['width']}x{viewport['height']}"
+            print(f"{target}  {size}  {target.stat().st_size // 1024} KiB")
             context.close()
         browser.close()
     httpd.shutdown()

@@ -71,6 +71,13 @@ def optional_id(value) -> int | None:
     return form_id(value)
 
 
-def options(pairs, optgroup=None) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices; labels may be lazy strings (rendered late)."""
-    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+def options(pairs, optgroup=None, lang=None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices; labels may be lazy strings (rendered late).
+
+    `lang="nl"` marks labels written only in Dutch (course titles) for English pages
+    (WCAG 3.1.2): an option holds plain text, so the mark goes on the option itself.
+    """
+    render_kw = {"lang": lang} if lang else {}
+    return [
+        SelectChoice(value, label, dict(render_kw), optgroup=optgroup) for value, label in pairs
+    ]

@@ -11,9 +11,11 @@ from datetime import datetime
 from flask import Flask, abort, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from booking.core.error_summary import page_errors, unsummarised
 from booking.core.errors import DomainError
 from booking.core.timez import AMSTERDAM
 from booking.extensions import db
@@ -227,6 +229,18 @@ def register_template_helpers(app: Flask) -> None:
         whole, rest = divmod(int(cents), 100)
         sep = "," if str(get_locale()) == "nl" else "."
         return f"€ {whole}{sep}{rest:02d}"
+
+    app.add_template_global(page_errors)
+    app.add_template_global(unsummarised)
+
+    @app.template_filter("nl")
+    def dutch(value):
+        """A text written only in Dutch (a course's title), marked as Dutch on other pages."""
+        if value is None or value == "":
+            return value
+        if str(get_locale()) == "nl":
+            return value
+        return Markup('<span lang="nl">%s</span>') % value
 
     @app.context_processor
     def shell_context():

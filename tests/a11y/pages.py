@@ -113,21 +113,26 @@ class Page:
     args: Callable[[Demo], dict] = field(default=lambda demo: {})
     status: int = 200
     query: str = ""
-    # Done in the page after it opened (with the page and the language), before the checks.
+    # Done in the page after it opened (with the page and the language), before the checks:
+    # a form sent with mistakes, so the page must show its error summary with the focus on it.
     action: Callable | None = None
 
 
 def _failed_log_in(page, language):
     page.locator("input[type=email]").fill(EMAILS[PARTICIPANT])
     page.locator("input[type=password]").fill("not-the-password")
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
 
 
-def _send_empty(page, language):
-    """Sends the page's main form as it is: required fields left empty answer with errors."""
-    page.locator("main form:has(button[type=submit]) button[type=submit]").last.click()
-    page.wait_for_load_state()
+def _send_empty(form: str = "main form[method=post]"):
+    """Sends a form of the page as it is: required fields left empty answer with errors."""
+
+    def send(page, language):
+        with page.expect_navigation():
+            page.locator(form).locator("button[type=submit]").last.click()
+
+    return send
 
 
 PAGES: list[Page] = [
@@ -153,7 +158,7 @@ PAGES: list[Page] = [
     Page("offer-unknown", "enrolment.offer_page", (ANONYMOUS,), lambda d: {"token": "x" * 20}),
     # Log-in, and a failed one.
     Page("log-in", "accounts.login", (ANONYMOUS,)),
-    Page("log-in-failed", "accounts.login", (ANONYMOUS,), status=200, action=_failed_log_in),
+    Page("log-in-failed", "accounts.login", (ANONYMOUS,), action=_failed_log_in),
     # Signed in: the overview, the account, certificates, career conversations.
     Page("overview", "portal.dashboard", SIGNED_IN),
     Page("account", "accounts.account", SIGNED_IN),
@@ -168,7 +173,18 @@ PAGES: list[Page] = [
     ),
     # The team leader: the team page (with the team booking form) and its certificates.
     Page("team", "enrolment.team_overview", (TEAM_LEADER,)),
-    Page("team-booking-empty", "enrolment.team_overview", (TEAM_LEADER,), action=_send_empty),
+    Page(
+        "team-booking-empty",
+        "enrolment.team_overview",
+        (TEAM_LEADER,),
+        action=_send_empty("form[action$='/mijn-team/boeken']"),
+    ),
+    Page(
+        "team-request-empty",
+        "enrolment.team_overview",
+        (TEAM_LEADER,),
+        action=_send_empty("form[action$='/mijn-team/maatwerk']"),
+    ),
     Page("team-certificates", "certifications.team", (TEAM_LEADER,)),
     # HR: the organisation page and its certificates.
     Page("organisation", "accounts.organisation", (HR, ADMIN)),
@@ -176,13 +192,13 @@ PAGES: list[Page] = [
     # Organisers: courses, sessions, a session's people, venues, events, lists, speakers.
     Page("manage-courses", "scheduling.manage_courses", STAFF),
     Page("course-new", "catalogue.new_course", (ORGANISER,)),
-    Page("course-new-empty", "catalogue.new_course", (ORGANISER,), action=_send_empty),
+    Page("course-new-empty", "catalogue.new_course", (ORGANISER,), action=_send_empty()),
     Page(
         "course-edit", "catalogue.edit_course", (ORGANISER,), lambda d: {"course_id": d.course_id}
     ),
     Page("manage-sessions", "scheduling.manage_sessions", STAFF),
     Page("session-new", "scheduling.new_session", (ORGANISER,)),
-    Page("session-new-empty", "scheduling.new_session", (ORGANISER,), action=_send_empty),
+    Page("session-new-empty", "scheduling.new_session", (ORGANISER,), action=_send_empty()),
     Page(
         "session-edit",
         "scheduling.edit_session",

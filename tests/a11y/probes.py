@@ -64,14 +64,14 @@ const describe = (el) => {
 SMALL_TARGETS = (
     """(selector) => {"""
     + _SHOWN
-    + """
+    + r"""
   const inSentence = (el) => {
     if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
     const block = el.parentElement.closest('p, li, td, dd, div, span, label, th');
     if (!block) return false;
-    const own = [...block.childNodes].some(n => n !== el && n.nodeType === 3 && n.textContent.trim())
-      || block.innerText.trim().length > el.innerText.trim().length + 3;
-    return own;
+    // Text of its own around the link: at least a word, not just a separator like " · ".
+    const rest = block.innerText.replace(el.innerText, '');
+    return /\p{L}{2,}/u.test(rest);
   };
   const small = [];
   for (const el of document.querySelectorAll(selector)) {
@@ -117,8 +117,11 @@ UNMARKED_DUTCH = """(texts) => {
     const parent = node.parentElement;
     if (!parent || parent.closest('script, style, textarea, [hidden]')) continue;
     const content = node.textContent;
+    // An option holds plain text: one that is just the Dutch text must carry lang="nl"; one
+    // that mixes it with English (a date, the places free) stays in the page's language.
+    const option = parent.tagName === 'OPTION';
     for (const t of wanted) {
-      if (!content.includes(t)) continue;
+      if (!content.includes(t) || option && content.trim() !== t) continue;
       const marked = parent.closest('[lang]');
       if (!marked || marked.getAttribute('lang') !== 'nl') {
         found.push(`"${t}" in <${parent.tagName.toLowerCase()}>`);
@@ -126,4 +129,22 @@ UNMARKED_DUTCH = """(texts) => {
     }
   }
   return [...new Set(found)];
+}"""
+
+# After a form was sent with mistakes: the title says so, the summary has the focus, is
+# announced (role alert), and each of its links leads to an element of the page.
+ERROR_SUMMARY = """() => {
+  const summary = document.querySelector('[data-error-summary]');
+  if (!summary) return {found: false};
+  const links = [...summary.querySelectorAll('a[href^="#"]')];
+  return {
+    found: true,
+    title: document.title,
+    focused: document.activeElement === summary,
+    role: summary.getAttribute('role'),
+    items: summary.querySelectorAll('li').length,
+    links: links.length,
+    broken: links.map(a => a.getAttribute('href').slice(1))
+      .filter(id => !document.getElementById(id)),
+  };
 }"""

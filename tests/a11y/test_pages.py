@@ -23,6 +23,7 @@ from tests.e2e.conftest import _open_context
 pytestmark = pytest.mark.e2e
 
 LANGUAGES = ("nl", "en")
+ERROR_PREFIX = {"nl": "Fout: ", "en": "Error: "}
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 RUNS = [
     pytest.param(entry, role, language, id=f"{entry.name}-{role}-{language}")
@@ -103,6 +104,11 @@ def test_page_is_accessible(
     assert page.locator("html").get_attribute("lang") == language
     if entry.action:
         entry.action(page, language)
+        summary = page.evaluate(probes.ERROR_SUMMARY)
+        assert summary["found"], f"{entry.name}: no error summary at {page.url}: {page.title()}"
+        assert summary["title"].startswith(ERROR_PREFIX[language]), summary["title"]
+        assert summary["focused"] and summary["role"] == "alert", summary
+        assert summary["items"] >= 1 and not summary["broken"], summary
 
     problems = []
     for width, (w, h) in WIDTHS.items():
