@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright
 from sqlalchemy import select
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from bench.common import fresh_database, quiet_logs
 from booking import create_app
@@ -59,8 +59,13 @@ SHOTS = [
 ]
 
 
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, code="-", size="-"):
+        pass
+
+
 def serve(app) -> tuple[str, object]:
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{httpd.server_port}", httpd
 
@@ -108,6 +113,8 @@ def main() -> None:
                 page.wait_for_url("**/mijn")
             page.goto(paths[name])
             page.evaluate("document.fonts.ready")
+            if viewport is PHONE:  # a phone shows the page's content, scrolled past the menu
+                page.evaluate("document.getElementById('inhoud').scrollIntoView()")
             target = out / f"{name}.png"
             page.screenshot(path=str(target))
             size = f"{viewport['width']}x{viewport['height']}"
