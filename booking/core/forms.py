@@ -30,6 +30,17 @@ def show_errors(form: Form, error: DomainError, mapping: dict[str, str] | None =
     return loose
 
 
+def distinct_ids(form: Form, prefix: str) -> Form:
+    """Gives the fields of a second form on one page ids of their own (`series-minutes`), so
+    no id is used twice and each label still names its field (WCAG 1.3.1, 4.1.2). The
+    fields' names, and so what the form posts, stay the same."""
+    for field in form:
+        if not field.id.startswith(f"{prefix}-"):
+            field.id = f"{prefix}-{field.id}"
+            field.label.field_id = field.id
+    return form
+
+
 def _find(form: Form, path: str):
     """A field by dotted or dashed path: 'meetings.0.ends_at' -> form.meetings[0].ends_at."""
     parts = path.replace("-", ".").split(".")

@@ -154,8 +154,20 @@ PAGES: list[Page] = [
     ),
     Page("events", "portal.events", EVERYONE),
     Page("event-programme", "portal.event", EVERYONE, lambda d: {"slug": d.event}),
-    Page("verify-unknown", "certifications.verify", (ANONYMOUS,), lambda d: {"code": "X" * 16}),
-    Page("offer-unknown", "enrolment.offer_page", (ANONYMOUS,), lambda d: {"token": "x" * 20}),
+    Page(
+        "verify-unknown",
+        "certifications.verify",
+        (ANONYMOUS,),
+        lambda d: {"code": "X" * 16},
+        status=404,
+    ),
+    Page(
+        "offer-unknown",
+        "enrolment.offer_page",
+        (ANONYMOUS,),
+        lambda d: {"token": "x" * 20},
+        status=404,
+    ),
     # Log-in, and a failed one.
     Page("log-in", "accounts.login", (ANONYMOUS,)),
     Page("log-in-failed", "accounts.login", (ANONYMOUS,), action=_failed_log_in),
