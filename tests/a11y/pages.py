@@ -95,6 +95,23 @@ class Demo:
         self.venue_id = _first(select(Venue.id).order_by(Venue.id))
         self.speaker_id = _first(select(Speaker.id).order_by(Speaker.id))
         self.category_id = _first(select(Category.id).order_by(Category.id))
+        # Two open courses whose coming sessions nobody holds a place in: one to enrol in per
+        # language.
+        taken = select(Enrolment.session_id)
+        free = list(
+            db.session.scalars(
+                select(Course.slug)
+                .join(Session, Session.course_id == Course.id)
+                .where(Session.event_id.is_(None), Session.visibility == "open")
+                .where(Session.id.not_in(taken), Session.starts_at > now)
+                .where(~Course.in_company_only)
+                .group_by(Course.slug)
+                .order_by(Course.slug)
+                .limit(2)
+            )
+        )
+        assert len(free) == 2, free
+        self.free_courses = dict(zip(("nl", "en"), free, strict=True))
         # Texts written only in Dutch, which an English page must mark with lang="nl".
         self.dutch_texts = sorted(
             {*db.session.scalars(select(Course.title)), *db.session.scalars(select(Event.title))}
@@ -113,12 +130,14 @@ class Page:
     args: Callable[[Demo], dict] = field(default=lambda demo: {})
     status: int = 200
     query: str = ""
-    # Done in the page after it opened (with the page and the language), before the checks:
-    # a form sent with mistakes, so the page must show its error summary with the focus on it.
+    # Done in the page after it opened (with the page, the language and the demo's ids),
+    # before the checks; by default a form sent with mistakes, so the page must then show its
+    # error summary with the focus on it.
     action: Callable | None = None
+    expects_errors: bool = True
 
 
-def _failed_log_in(page, language):
+def _failed_log_in(page, language, demo):
     page.locator("input[type=email]").fill(EMAILS[PARTICIPANT])
     page.locator("input[type=password]").fill("not-the-password")
     with page.expect_navigation():
@@ -128,11 +147,20 @@ def _failed_log_in(page, language):
 def _send_empty(form: str = "main form[method=post]"):
     """Sends a form of the page as it is: required fields left empty answer with errors."""
 
-    def send(page, language):
+    def send(page, language, demo):
         with page.expect_navigation():
             page.locator(form).locator("button[type=submit]").last.click()
 
     return send
+
+
+def _enrol(page, language, demo):
+    """Enrols in a coming session nobody holds a place in (one course per language, so the
+    second run finds a session to enrol in too) and lands on the course page with the place."""
+    page.goto(f"/cursussen/{demo.free_courses[language]}")
+    with page.expect_navigation():
+        page.locator("form[action$='/inschrijven'] button[type=submit]").first.click()
+    assert page.locator("main [role=status]").count() >= 1, "no message after enrolling"
 
 
 PAGES: list[Page] = [
@@ -151,6 +179,14 @@ PAGES: list[Page] = [
         "enrolment.request_course",
         (TEAM_LEADER,),
         lambda d: {"slug": d.in_company_course},
+    ),
+    Page(
+        "course-enrolled",
+        "portal.course",
+        (PARTICIPANT,),
+        lambda d: {"slug": d.free_courses["nl"]},
+        action=_enrol,
+        expects_errors=False,
     ),
     Page("events", "portal.events", EVERYONE),
     Page("event-programme", "portal.event", EVERYONE, lambda d: {"slug": d.event}),

@@ -103,7 +103,10 @@ def test_page_is_accessible(
     assert response.status == entry.status, f"{entry.name} answered {response.status}"
     assert page.locator("html").get_attribute("lang") == language
     if entry.action:
-        entry.action(page, language)
+        entry.action(page, language, demo_ids)
+    if entry.action and not entry.expects_errors:
+        assert page.evaluate(probes.ERROR_SUMMARY) == {"found": False}
+    elif entry.action:
         summary = page.evaluate(probes.ERROR_SUMMARY)
         assert summary["found"], f"{entry.name}: no error summary at {page.url}: {page.title()}"
         assert summary["title"].startswith(ERROR_PREFIX[language]), summary["title"]
