@@ -19,7 +19,7 @@ from booking.advising.models import place_of
 from booking.core.auth import organiser_required
 from booking.core.db import atomic, utcnow
 from booking.core.errors import DomainError
-from booking.core.forms import show_errors
+from booking.core.forms import distinct_ids, show_errors
 from booking.core.timez import from_local
 from booking.core.web import bounded_id
 from booking.notifications.formatting import meeting_line
@@ -146,6 +146,8 @@ def _agenda_page(slot_form=None, series_form=None, profile_form=None, problems=(
     profile_form = profile_form or ProfileForm(formdata=None, obj=profile)
     for form in (slot_form, series_form):
         _venue_choices(form)
+    distinct_ids(series_form, "series")
+    distinct_ids(profile_form, "profile")
     return render_template(
         "advising/agenda.html",
         entries=queries.agenda(me.id, now - AGENDA_HISTORY),

@@ -20,7 +20,7 @@ from booking.attendance.models import AttendanceStatus
 from booking.attendance.services import Entry
 from booking.core.db import atomic, utcnow
 from booking.core.errors import DomainError
-from booking.core.forms import show_errors
+from booking.core.forms import distinct_ids, show_errors
 from booking.extensions import db
 from booking.scheduling.models import Meeting, Session
 
@@ -81,7 +81,7 @@ def _session_page(session: Session, *, trainer_form=None, close_form=None, statu
         trainers=queries.trainers(session.id),
         closure=queries.closure(session.id),
         trainer_form=trainer_form or TrainerForm(formdata=None),
-        close_form=close_form or CloseForm(formdata=None),
+        close_form=distinct_ids(close_form or CloseForm(formdata=None), "close"),
         may_manage=_me().is_organiser,
         now=utcnow(),
     ), status

@@ -36,6 +36,7 @@ from booking.core.auth import organiser_required
 from booking.core.db import atomic, utcnow
 from booking.core.errors import DomainError
 from booking.core.forms import show_errors
+from booking.core.web import dutch
 from booking.enrolment.models import EnrolmentStatus
 from booking.extensions import db
 from booking.scheduling.models import Session
@@ -133,11 +134,15 @@ def set_retired(certification_id: int):
 
 
 def _course_choices() -> list[tuple[int, str]]:
-    """Every course, the certified ones first: one statement."""
+    """Every course, the certified ones first: one statement. Checkbox labels, so the Dutch
+    title can be marked as such inside the label."""
     courses = db.session.scalars(
         select(Course).order_by(Course.certified.desc(), Course.title, Course.id)
     )
-    return [(c.id, c.title + (" (" + _("certified") + ")" if c.certified else "")) for c in courses]
+    return [
+        (c.id, dutch(c.title) + (" (" + _("certified") + ")" if c.certified else ""))
+        for c in courses
+    ]
 
 
 def _values(form: CertificationForm) -> services.CertificationInput:

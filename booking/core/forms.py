@@ -30,6 +30,17 @@ def show_errors(form: Form, error: DomainError, mapping: dict[str, str] | None =
     return loose
 
 
+def distinct_ids(form: Form, prefix: str) -> Form:
+    """Gives the fields of a second form on one page ids of their own (`series-minutes`), so
+    no id is used twice and each label still names its field (WCAG 1.3.1, 4.1.2). The
+    fields' names, and so what the form posts, stay the same."""
+    for field in form:
+        if not field.id.startswith(f"{prefix}-"):
+            field.id = f"{prefix}-{field.id}"
+            field.label.field_id = field.id
+    return form
+
+
 def _find(form: Form, path: str):
     """A field by dotted or dashed path: 'meetings.0.ends_at' -> form.meetings[0].ends_at."""
     parts = path.replace("-", ".").split(".")
@@ -71,6 +82,13 @@ def optional_id(value) -> int | None:
     return form_id(value)
 
 
-def options(pairs, optgroup=None) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices; labels may be lazy strings (rendered late)."""
-    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+def options(pairs, optgroup=None, lang=None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices; labels may be lazy strings (rendered late).
+
+    `lang="nl"` marks labels written only in Dutch (course titles) for English pages
+    (WCAG 3.1.2): an option holds plain text, so the mark goes on the option itself.
+    """
+    render_kw = {"lang": lang} if lang else {}
+    return [
+        SelectChoice(value, label, dict(render_kw), optgroup=optgroup) for value, label in pairs
+    ]

@@ -112,7 +112,7 @@ class CourseRequestForm(FlaskForm):
 
 def request_form_for(form: InCompanyForm | None = None) -> InCompanyForm:
     form = form or InCompanyForm(prefix="incompany")
-    form.course.choices = options(
-        [("", _("No particular course")), *((c.id, c.title) for c in all_courses() if c.published)]
+    form.course.choices = options([("", _("No particular course"))]) + options(
+        ((c.id, c.title) for c in all_courses() if c.published), lang="nl"
     )
     return form

@@ -63,7 +63,9 @@ def manage_sessions():
 
 def _choices(form: SessionForm) -> None:
     blank = options([("", "–")])
-    form.course.choices = options([("", _("Choose…")), *((c.id, c.title) for c in all_courses())])
+    form.course.choices = options([("", _("Choose…"))]) + options(
+        ((c.id, c.title) for c in all_courses()), lang="nl"
+    )
     rooms = blank[:]
     for room, venue in queries.room_choices():
         if venue.active:
@@ -84,7 +86,7 @@ def _choices(form: SessionForm) -> None:
     events = db.session.scalars(
         select(Event).where(Event.cancelled_at.is_(None)).order_by(Event.title)
     )
-    form.event.choices = blank + options((e.id, e.title) for e in events)
+    form.event.choices = blank + options(((e.id, e.title) for e in events), lang="nl")
     form.speakers.choices = options((s.id, s.described) for s in speaker_list())
 
 

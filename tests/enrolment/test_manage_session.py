@@ -259,7 +259,7 @@ def test_a_started_session_cannot_take_reservations(client, make, db_session):
     s.meetings[0].ends_at = s.ends_at = make.future(days=-1) + timedelta(hours=2)
     db_session.commit()
     page = client.get(f"{BASE.format(s.id)}/deelnemers").get_data(as_text=True)
-    assert 'id="reserve-seats"' not in page and 'id="add-person"' not in page
+    assert 'id="reserve-form"' not in page and 'id="add-person"' not in page
     response = client.post(
         f"{BASE.format(s.id)}/reserveringen",
         data=reserve_data(org, local_input(make.future(days=1))),

@@ -226,7 +226,7 @@ def test_session_form_puts_an_item_in_the_programme_within_the_event_dates(
     )
     course, venue = make.course("Plenaire opening"), make.physical_venue()
     form = client.get(f"/beheer/sessies/nieuw?event={event.id}").get_data(as_text=True)
-    assert re.search(rf'<option selected value="{event.id}">Symposium</option>', form)
+    assert re.search(rf'<option lang="nl" selected value="{event.id}">Symposium</option>', form)
 
     outside = session_form_data(course, venue.rooms[0], day=day, event=str(event.id))
     outside["meetings-0-start"], outside["meetings-0-end"] = "13:30", "14:30"

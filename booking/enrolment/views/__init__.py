@@ -13,6 +13,7 @@ from flask import session as cookie
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from booking.accounts.models import Role, User
 from booking.catalogue.queries import course_by_slug
@@ -22,6 +23,7 @@ from booking.core.errors import Conflict, PermissionDenied, ValidationError
 from booking.core.forms import show_errors
 from booking.core.labels import label
 from booking.core.urls import safe_next
+from booking.core.web import dutch
 from booking.enrolment import services, team
 from booking.enrolment.forms import (
     REASON_MAX,
@@ -97,44 +99,57 @@ def enrol(session_id: int):
     return _back()
 
 
+def _with_course(message: str, course: str, **values) -> Markup:
+    """A message naming a course: its Dutch title marked as Dutch on English pages (WCAG 3.1.2).
+    The translated text is escaped, then filled in; Flask keeps Markup in the flash cookie."""
+    return escape(message) % {"course": dutch(course), **values}
+
+
 def _say_enrolled(outcome: services.EnrolOutcome) -> None:
     enrolment = outcome.enrolment
     course = enrolment.session.course.title
     mode = label(SEAT_MODES, enrolment.mode)
     if not outcome.created:
         flash(
-            _("You were already enrolled for '%(course)s'; nothing has changed.", course=course),
+            _with_course(
+                _("You were already enrolled for '%(course)s'; nothing has changed."), course
+            ),
             "info",
         )
     elif enrolment.status == S.CONFIRMED and enrolment.waiting_for:
         flash(
-            _(
-                "You have a place online in '%(course)s' and are number %(position)d on the "
-                "waitlist for a place in person.",
-                course=course,
+            _with_course(
+                _(
+                    "You have a place online in '%(course)s' and are number %(position)d on the "
+                    "waitlist for a place in person."
+                ),
+                course,
                 position=outcome.position or 0,
             ),
             "success",
         )
     elif enrolment.status == S.CONFIRMED:
         flash(
-            _("You are enrolled for '%(course)s' (%(mode)s).", course=course, mode=mode), "success"
+            _with_course(_("You are enrolled for '%(course)s' (%(mode)s)."), course, mode=mode),
+            "success",
         )
     elif enrolment.status == S.PENDING_APPROVAL:
         flash(
-            _(
-                "Your enrolment for '%(course)s' waits for approval (by your team leader, or "
-                "the organisers). Your place is held until %(date)s.",
-                course=course,
+            _with_course(
+                _(
+                    "Your enrolment for '%(course)s' waits for approval (by your team leader, or "
+                    "the organisers). Your place is held until %(date)s."
+                ),
+                course,
                 date=_when(enrolment.approval_expires_at),
             ),
             "success",
         )
     else:
         flash(
-            _(
-                "'%(course)s' is full %(mode)s: you are number %(position)d on the waitlist.",
-                course=course,
+            _with_course(
+                _("'%(course)s' is full %(mode)s: you are number %(position)d on the waitlist."),
+                course,
                 mode=mode,
                 position=outcome.position or 0,
             ),
