@@ -81,6 +81,13 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     PASSWORD_MIN_LENGTH = 12
+    # Single sign-on (booking/accounts/sso.py): how long to wait for an identity provider,
+    # the clock difference allowed on an ID token, and how long a started log-in stays valid.
+    SSO_HTTP_TIMEOUT = float(os.environ.get("SSO_HTTP_TIMEOUT", "10"))
+    SSO_CLOCK_SKEW_SECONDS = int(os.environ.get("SSO_CLOCK_SKEW_SECONDS", "60"))
+    SSO_LOGIN_SECONDS = int(os.environ.get("SSO_LOGIN_SECONDS", "600"))
+    # An issuer on this machine (http://127.0.0.1:...), for a test or development provider only.
+    SSO_ALLOW_LOOPBACK_ISSUER = _bool("SSO_ALLOW_LOOPBACK_ISSUER", False)
     # A team leader's approval request holds its place this many days before it expires.
     APPROVAL_EXPIRY_DAYS = int(os.environ.get("APPROVAL_EXPIRY_DAYS", "5"))
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "20"))
@@ -106,6 +113,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 1024
     # Tests that deliver mail choose their own folder; nothing lands in instance/mail.
     MAIL_FOLDER = os.environ.get("TEST_MAIL_FOLDER", str(INSTANCE / "test-mail"))
+    SSO_ALLOW_LOOPBACK_ISSUER = True  # the tests' OpenID provider runs on 127.0.0.1
 
 
 class ProductionConfig(Config):

@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_features(app: Flask) -> None:
     from booking import models  # noqa: F401 - every model registered with the metadata
     from booking.accounts.cli import register as register_accounts_cli
+    from booking.accounts.sso_views import bp as sso_bp
     from booking.accounts.views import bp as accounts_bp
     from booking.advising.cli import register as register_advising_cli
     from booking.advising.views import bp as advising_bp
@@ -102,6 +103,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(portal_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(sso_bp)
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(enrolment_bp)
     app.register_blueprint(enrolment_manage_bp)

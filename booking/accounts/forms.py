@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from booking.core.forms import options
@@ -57,3 +57,22 @@ class TokenForm(FlaskForm):
         _l("Name of the token"),
         validators=[DataRequired(_l("Give the token a name.")), Length(max=100)],
     )
+
+
+class IdentityProviderForm(FlaskForm):
+    """An organisation's OpenID Connect provider; the secret field is never filled in."""
+
+    issuer = StringField(
+        _l("Issuer"),
+        validators=[DataRequired(_l("Enter the issuer address of the identity provider."))],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    client_id = StringField(
+        _l("Client id"),
+        validators=[DataRequired(_l("Enter the client id.")), Length(max=255)],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    client_secret = PasswordField(_l("Client secret"), render_kw={"autocomplete": "new-password"})
+    emails_verified = BooleanField(_l("This provider's e-mail addresses are verified"))
+    require_sso = BooleanField(_l("Staff must sign in through this provider"))
+    enabled = BooleanField(_l("Single sign-on is enabled"), default=True)
