@@ -132,4 +132,4 @@ def make(app):
 
 
 # The loopback OpenID Connect provider of the single sign-on tests (tests/oidc_provider.py).
-from tests.oidc_provider import oidc_provider  # noqa: E402, F401
+from tests.oidc_provider import oidc_provider, slow_oidc_provider  # noqa: E402, F401

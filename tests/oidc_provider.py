@@ -31,6 +31,7 @@ FOLDER = Path(__file__).parent / "oidc"
 CLIENTS = {
     "booking-a": "secret-of-organisation-a-0123456789",
     "booking-b": "secret-of-organisation-b-9876543210",
+    "booking-short-lived": "secret-of-short-lived-tokens-0000",  # ID tokens valid 1 second
 }
 
 
@@ -83,8 +84,8 @@ class OidcProvider:
         return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
 
 
-@pytest.fixture(scope="session")
-def oidc_provider():
+def _start(clock_offset: int = 0):
+    """Run provider.js on a free port until the generator is closed."""
     _install()
     node = shutil.which("node")
     if node is None:
@@ -105,6 +106,7 @@ def oidc_provider():
             [{"client_id": cid, "client_secret": secret} for cid, secret in CLIENTS.items()]
         ),
         "OIDC_USERS": str(users_file),
+        "OIDC_CLOCK_OFFSET": str(clock_offset),
     }
     process = subprocess.Popen(
         [node, str(FOLDER / "provider.js")],
@@ -123,18 +125,30 @@ def oidc_provider():
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 log.close()
-                pytest.fail(
-                    f"the OpenID provider did not start:\n{(folder / 'provider.log').read_text()}"
-                )
+                output = (folder / "provider.log").read_text()
+                pytest.fail(f"the OpenID provider did not start:\n{output}")
             time.sleep(0.1)
-    yield OidcProvider(issuer=issuer, key=key, users_file=users_file)
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-    shutil.rmtree(folder, ignore_errors=True)
+        yield OidcProvider(issuer=issuer, key=key, users_file=users_file)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    yield from _start()
+
+
+@pytest.fixture(scope="session")
+def slow_oidc_provider():
+    """A second provider whose clock is two minutes slow (beyond SSO_CLOCK_SKEW_SECONDS)."""
+    yield from _start(clock_offset=-120)
 
 
 class _Forms(HTMLParser):

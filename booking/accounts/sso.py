@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken
 from flask import current_app
@@ -466,7 +467,7 @@ def finish(pending: dict | None, answer: dict) -> tuple[int, dict]:
         except requests.RequestException as error:
             current_app.logger.warning("SSO: token endpoint failed (%s)", type(error).__name__)
             raise ProviderUnreachable(_l("The identity provider could not be reached."))
-        except Exception as error:  # Authlib's OAuthError: the provider refused the code
+        except (AuthlibBaseError, ValueError) as error:  # refused, or not a token answer
             current_app.logger.info("SSO: code refused (%s)", type(error).__name__)
             raise SsoError(
                 _l("The identity provider did not accept this log-in."), code="code_refused"

@@ -154,6 +154,28 @@ def test_a_wrong_state_is_refused_and_an_answer_counts_once(client, make, oidc_p
     assert not logged_in(client)
 
 
+def test_an_expired_id_token_from_the_provider_is_refused(
+    client, make, oidc_provider, slow_oidc_provider, db_session
+):
+    """The whole flow with a provider whose clock is two minutes slow: its one-second ID
+    tokens arrive expired, beyond the allowed clock difference, and are refused."""
+    org = make.organisation("Gemeente Traagdorp")
+    provider_for(org, slow_oidc_provider.issuer, client_id="booking-short-lived")
+    make.user(org=org, email="lot@traagdorp.nl", password=None)
+    db_session.commit()
+    slow_oidc_provider.add_user("lot", "lot@traagdorp.nl")
+    response = client.get(sign_in_at_provider(begin(client, org.id), "lot"))
+    assert response.status_code == 400
+    assert "answer was not valid" in response.get_data(as_text=True)
+    assert not logged_in(client)
+    # The same client of a provider with the right time is accepted: the expiry refused it.
+    sso.provider_of(org.id).issuer = oidc_provider.issuer
+    db_session.commit()
+    oidc_provider.add_user("lot", "lot@traagdorp.nl")
+    assert client.get(sign_in_at_provider(begin(client, org.id), "lot")).status_code == 302
+    assert logged_in(client)
+
+
 def test_an_answer_without_a_started_log_in_is_refused(client, org_a):
     response = client.get("/inloggen/sso/callback?code=abc&state=def")
     assert response.status_code == 400

@@ -1,14 +1,23 @@
 // A real OpenID Connect provider (the `oidc-provider` package) on loopback, for the single
-// sign-on tests. Started by the `oidc_provider` fixture of tests/oidc_support.py, which passes:
+// sign-on tests. Started by the `oidc_provider` fixture of tests/oidc_provider.py, which passes:
 //   OIDC_PORT     the port to listen on (127.0.0.1 only)
 //   OIDC_JWKS     {"keys": [private JWK]}: the signing keys, made by the fixture
 //   OIDC_CLIENTS  [{client_id, client_secret, ...}]: the registered clients
 //   OIDC_USERS    a JSON file {login: {email, email_verified, name}}, read at every log-in
+//   OIDC_CLOCK_OFFSET  seconds this provider's clock is off (a provider two minutes slow)
+// A client whose id ends in "-short-lived" gets ID tokens valid for one second: from a slow
+// provider they arrive already expired (the test of an expired token through the whole flow).
 // The provider's own login form (its "dev interactions") asks for a login and any password;
 // the login names an entry of OIDC_USERS. Consent is implied (a first-party client, as with
 // a municipality's admin-consented enterprise application), so no consent page follows.
 import fs from 'node:fs';
-import Provider from 'oidc-provider';
+
+const offset = Number(process.env.OIDC_CLOCK_OFFSET || 0) * 1000;
+if (offset) {
+  const realNow = Date.now;
+  Date.now = () => realNow() + offset;
+}
+const { default: Provider } = await import('oidc-provider');
 
 const port = Number(process.env.OIDC_PORT);
 const issuer = `http://127.0.0.1:${port}`;
@@ -30,6 +39,9 @@ const configuration = {
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
   scopes: ['openid', 'email', 'profile'],
   pkce: { required: () => true },
+  ttl: {
+    IdToken: (ctx, token, client) => (client.clientId.endsWith('-short-lived') ? 1 : 3600),
+  },
   features: { devInteractions: { enabled: true } },
   cookies: { keys: ['test-only-cookie-key-of-the-loopback-provider'] },
   async findAccount(ctx, id) {
