@@ -253,6 +253,7 @@ def configure(organisation_id: int, values: ProviderInput, *, actor: User) -> Id
     """Check a configuration and, when it is enabled, that its issuer answers as an OpenID
     provider; then save it. The one entry point of the page and the API."""
     require_admin(actor)
+    atomic(_organisation, organisation_id)  # an unknown organisation before any network call
     existing = atomic(provider_of, organisation_id)
     tidy = check_input(values, existing)
     if tidy.enabled:

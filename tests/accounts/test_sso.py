@@ -580,10 +580,11 @@ def test_the_api_is_for_administrators_only(client, make, org_a, db_session):
     assert forbidden.status_code == 403 and forbidden.get_json()["error"]["code"] == "not_admin"
     assert client.put(url, json={}, headers=organiser).status_code in (403, 422)
     admin = bearer(make.user(Role.ADMIN, password=None))
-    assert (
-        client.get("/api/v1/organisations/999999/identity-provider", headers=admin).status_code
-        == 404
-    )
+    unknown = "/api/v1/organisations/999999/identity-provider"
+    assert client.get(unknown, headers=admin).status_code == 404
+    body = {"issuer": "https://sso.example.invalid", "client_id": "x", "client_secret": "y"}
+    answer = client.put(unknown, json=body, headers=admin)  # refused before any network call
+    assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found"
 
 
 def test_the_secret_is_in_no_page_answer_or_log_line(
