@@ -254,6 +254,15 @@ def test_no_account_is_made_and_inactive_people_stay_out(
     assert not logged_in(client)
 
 
+def test_what_the_provider_says_is_shown_as_text(client, oidc_provider, org_a):
+    oidc_provider.add_user("mallory", "<script>alert(1)</script>@aadorp.nl")
+    response = sign_in(client, oidc_provider, org_a.id, "mallory")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;@aadorp.nl" in text
+
+
 def test_a_disabled_or_missing_provider_offers_no_log_in(client, make, org_a, db_session):
     sso.provider_of(org_a.id).enabled = False
     plain = make.organisation("Gemeente Cedorp")
