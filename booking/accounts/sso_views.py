@@ -45,9 +45,10 @@ def _login_limit() -> str:
 def _failed(error: DomainError):
     current_app.logger.info("SSO: log-in refused (%s)", error.code)
     status = error.status if error.status in (400, 403, 404, 502) else 400
-    return render_template("accounts/sso/failed.html", message=error.message, code=error.code), (
-        status
-    )
+    # str(): Flask-Babel's lazy strings declare themselves safe HTML (`__html__`), so a lazy
+    # message holding what the provider sent (an e-mail claim) would not be escaped.
+    page = render_template("accounts/sso/failed.html", message=str(error.message), code=error.code)
+    return page, status
 
 
 @bp.get("/inloggen/sso")
