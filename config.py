@@ -88,6 +88,21 @@ class Config:
     SSO_LOGIN_SECONDS = int(os.environ.get("SSO_LOGIN_SECONDS", "600"))
     # An issuer on this machine (http://127.0.0.1:...), for a test or development provider only.
     SSO_ALLOW_LOOPBACK_ISSUER = _bool("SSO_ALLOW_LOOPBACK_ISSUER", False)
+    # Two-step verification (booking/accounts/second_factor.py): people with these roles must
+    # sign in with a code from an authenticator app, unless they signed in by single sign-on.
+    # Comma-separated; empty turns the requirement off (anyone may still turn it on).
+    TOTP_REQUIRED_ROLES = os.environ.get("TOTP_REQUIRED_ROLES", "organiser,hr,admin,advisor")
+    # After the password, the code must follow within this many minutes and this many tries.
+    TOTP_PENDING_MINUTES = float(os.environ.get("TOTP_PENDING_MINUTES", "5"))
+    TOTP_MAX_ATTEMPTS = int(os.environ.get("TOTP_MAX_ATTEMPTS", "5"))
+    # A log-in session ends after this many minutes without a request (staff roles that see
+    # other people's data; participants get the longer one) and in any case after
+    # SESSION_MAX_HOURS. API bearer tokens are not affected.
+    SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_IDLE_MINUTES_PARTICIPANT = float(
+        os.environ.get("SESSION_IDLE_MINUTES_PARTICIPANT", "120")
+    )
+    SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "12"))
     # A team leader's approval request holds its place this many days before it expires.
     APPROVAL_EXPIRY_DAYS = int(os.environ.get("APPROVAL_EXPIRY_DAYS", "5"))
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "20"))
@@ -111,6 +126,8 @@ class TestingConfig(Config):
     # Cheap hashes keep the suite fast; production uses argon2-cffi's recommended cost.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    # Tests log staff in with a password alone; tests of two-step verification turn it on.
+    TOTP_REQUIRED_ROLES = ""
     # Tests that deliver mail choose their own folder; nothing lands in instance/mail.
     MAIL_FOLDER = os.environ.get("TEST_MAIL_FOLDER", str(INSTANCE / "test-mail"))
     SSO_ALLOW_LOOPBACK_ISSUER = True  # the tests' OpenID provider runs on 127.0.0.1

@@ -74,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_features(app: Flask) -> None:
     from booking import models  # noqa: F401 - every model registered with the metadata
+    from booking.accounts import second_factor_views
     from booking.accounts.cli import register as register_accounts_cli
     from booking.accounts.sso_views import bp as sso_bp
     from booking.accounts.views import bp as accounts_bp
@@ -104,6 +105,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(sso_bp)
+    app.register_blueprint(second_factor_views.bp)
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(enrolment_bp)
     app.register_blueprint(enrolment_manage_bp)
@@ -121,6 +123,7 @@ def _register_features(app: Flask) -> None:
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py
     attendance_receivers.connect()  # the join link's: booking/enrolment/join_links.py
     certification_receivers.connect()  # attendance's: booking/attendance/signals.py
+    second_factor_views.connect(app)  # Flask-Login's user_logged_in: the session's clocks
 
     register_accounts_cli(app)
     register_advising_cli(app)

@@ -1,6 +1,13 @@
 """Imports every feature's models so the metadata (and Alembic) sees all tables."""
 
-from booking.accounts.models import ApiToken, Organisation, Team, User  # noqa: F401
+from booking.accounts.models import (  # noqa: F401
+    ApiToken,
+    Organisation,
+    RecoveryCode,
+    Team,
+    TotpCredential,
+    User,
+)
 from booking.accounts.sso_models import IdentityProvider  # noqa: F401
 from booking.advising.models import (  # noqa: F401
     AdvisorBooking,

@@ -15,7 +15,7 @@ import click
 from flask import Flask
 from flask_babel import force_locale
 
-from booking.accounts import importer, services
+from booking.accounts import importer, second_factor, services
 from booking.accounts.models import EducationLevel, Role
 from booking.core.db import atomic
 from booking.core.errors import ValidationError
@@ -110,11 +110,18 @@ def register(app: Flask) -> None:
     @click.option(
         "--name", default="API", show_default=True, help="A label to recognise the token by."
     )
+    @click.option(
+        "--days",
+        default=services.TOKEN_DEFAULT_DAYS,
+        show_default=True,
+        type=click.IntRange(1, services.TOKEN_MAX_DAYS),
+        help="How many days the token works.",
+    )
     @_in_english
-    def create_token(email: str, name: str) -> None:
+    def create_token(email: str, name: str, days: int) -> None:
         """Print a new API token for a person (shown once, on the last line of the output)."""
         user = _person(email)
-        token, plain = atomic(services.create_api_token, user, name)
+        token, plain = atomic(services.create_api_token, user, name, days=days)
         if not user.active:
             click.echo(
                 "warning: this person is inactive; the token works only once they are "
@@ -122,10 +129,28 @@ def register(app: Flask) -> None:
                 err=True,
             )
         click.echo(
-            f"API token {token.name!r} (id {token.id}) for {user.email}. "
-            "It is shown only this once:"
+            f"API token {token.name!r} (id {token.id}) for {user.email}, valid until "
+            f"{token.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only this once:"
         )
         click.echo(plain)
+
+    @app.cli.command("reset-second-factor")
+    @click.argument("email")
+    @_in_english
+    def reset_second_factor(email: str) -> None:
+        """Forget a person's authenticator app and recovery codes (they lost both).
+
+        Their log-in sessions end; a role that requires two-step verification sets it up
+        again at the next log-in, anyone else logs in with the password alone.
+        """
+        user = _person(email)
+
+        def work():
+            second_factor.remove(user)
+            services.end_all_sessions(user)
+
+        atomic(work)
+        click.echo(f"Two-step verification reset for {user.email}.")
 
     @app.cli.command("set-password")
     @click.argument("email")

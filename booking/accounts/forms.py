@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from booking.core.forms import options
@@ -50,12 +50,46 @@ class PasswordChangeForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+    revoke_tokens = BooleanField(_l("Also revoke my API tokens"))
 
 
 class TokenForm(FlaskForm):
     name = StringField(
         _l("Name of the token"),
         validators=[DataRequired(_l("Give the token a name.")), Length(max=100)],
+    )
+    days = SelectField(
+        _l("Valid for"),
+        choices=options([("30", _l("30 days")), ("90", _l("90 days")), ("365", _l("365 days"))]),
+        default="90",
+        validators=[DataRequired()],
+    )
+    password = PasswordField(
+        _l("Your current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class LogOutEverywhereForm(FlaskForm):
+    revoke_tokens = BooleanField(_l("Also revoke my API tokens"))
+
+
+class CodeForm(FlaskForm):
+    """The second step of logging in, and the confirmation of a newly set-up app."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter the code.")), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
+    )
+
+
+class PasswordConfirmForm(FlaskForm):
+    password = PasswordField(
+        _l("Your current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
     )
 
 

@@ -143,5 +143,43 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None for tokens made before expiry existed: they keep working until revoked.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class TotpCredential(db.Model):
+    """A person's authenticator app (TOTP, RFC 6238): one per person. The secret is stored
+    encrypted (`accounts.second_factor`); until `confirmed_at` it is only being set up."""
+
+    __tablename__ = "totp_credentials"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    secret: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The 30-second time step of the last code accepted: a code is accepted once, never again.
+    last_used_step: Mapped[int | None] = mapped_column(Integer)
+    # Wrong codes and recovery codes, counted here (not in the cookie, which can be replayed).
+    failed_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    def __repr__(self) -> str:  # never the secret
+        return f"<TotpCredential of user {self.user_id}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code for signing in without the authenticator app; only its SHA-256."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

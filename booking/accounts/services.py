@@ -51,6 +51,9 @@ def _argon2() -> tuple[PasswordHasher, str]:
 
 TOKEN_PREFIX = "bk_"  # noqa: S105 - a marker, not a secret
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+TOKEN_DAY_CHOICES = (30, 90, 365)  # the account page's choice of validity
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
 
 
 # -- e-mail addresses -----------------------------------------------------------------------------
@@ -90,13 +93,26 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def set_password(user: User, password: str) -> None:
-    """Store a new password; every existing log-in session of the person ends with it."""
+def set_password(user: User, password: str, *, revoke_tokens: bool = False) -> None:
+    """Store a new password; every existing log-in session of the person ends with it, and
+    their API tokens too when they ask."""
     problem = password_problem(password)
     if problem:
         raise ValidationError(problem, fields={"password": problem})
     user.password_hash = _argon2()[0].hash(password)
     user.session_version += 1
+    if revoke_tokens:
+        revoke_all_api_tokens(user)
+
+
+def password_matches(user: User, password: str) -> bool:
+    """Whether this is the person's current password (to confirm a sensitive change)."""
+    if not user.password_hash:
+        return False
+    try:
+        return _argon2()[0].verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -140,9 +156,12 @@ def set_language(user: User, language: str) -> None:
     user.language = language
 
 
-def end_all_sessions(user: User) -> None:
-    """Log-out: raise the version so that every copy of the session cookie is refused."""
+def end_all_sessions(user: User, *, revoke_tokens: bool = False) -> int:
+    """Log-out: raise the version so that every copy of the session cookie is refused, on
+    every device. With `revoke_tokens` the person's API tokens stop working too; returns how
+    many were revoked."""
     user.session_version += 1
+    return revoke_all_api_tokens(user) if revoke_tokens else 0
 
 
 # -- API tokens ---------------------------------------------------------------------------------
@@ -152,15 +171,51 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_api_token(user: User, name: str = "API") -> tuple[ApiToken, str]:
-    """A new bearer token; the plain text is returned once and never stored."""
+def create_api_token(
+    user: User, name: str = "API", *, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new bearer token, valid `days` days (TOKEN_DEFAULT_DAYS when not given); the plain
+    text is returned once and never stored."""
+    days = TOKEN_DEFAULT_DAYS if days is None else days
+    if not isinstance(days, int) or not 1 <= days <= TOKEN_MAX_DAYS:
+        message = _l("Choose a validity of 1 to %(n)d days.", n=TOKEN_MAX_DAYS)
+        raise ValidationError(message, fields={"days": message})
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        user=user, name=(name or "API")[:100], prefix=plain[:10], token_hash=_token_hash(plain)
+        user=user,
+        name=(name or "API")[:100],
+        prefix=plain[:10],
+        token_hash=_token_hash(plain),
+        expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(token)
     db.session.flush()
     return token, plain
+
+
+def issue_api_token(
+    user: User, password: str, name: str, days: int = TOKEN_DEFAULT_DAYS
+) -> tuple[ApiToken, str]:
+    """A token made on the account page: only with the current password, so that someone at
+    an unlocked screen cannot take a long-lived key to the account with them."""
+    if not password_matches(user, password):
+        message = _l("This is not your current password.")
+        raise ValidationError(message, fields={"password": message})
+    if days not in TOKEN_DAY_CHOICES:
+        message = _l("Choose one of: %(choices)s.", choices=", ".join(map(str, TOKEN_DAY_CHOICES)))
+        raise ValidationError(message, fields={"days": message})
+    return create_api_token(user, name, days=days)
+
+
+def revoke_all_api_tokens(user: User) -> int:
+    """Revoke every token of the person that still works; returns how many."""
+    now = utcnow()
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = now
+    return len(tokens)
 
 
 def user_for_token(plain: str) -> User | None:
@@ -176,9 +231,11 @@ def user_for_token(plain: str) -> User | None:
     if row is None:
         return None
     token, user = row
+    now = utcnow()
     if token.revoked_at is not None or not user.active:
         return None
-    now = utcnow()
+    if token.expires_at is not None and token.expires_at <= now:
+        return None  # tokens made before expiry existed (None) keep working until revoked
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
         token.last_used_at = now  # written at most every few minutes, not on every call
     return user

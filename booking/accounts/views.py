@@ -17,12 +17,19 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from booking.accounts import queries, services, sso
-from booking.accounts.forms import LanguageForm, LoginForm, PasswordChangeForm, TokenForm
+from booking.accounts import queries, second_factor, services, sso
+from booking.accounts.forms import (
+    LanguageForm,
+    LoginForm,
+    LogOutEverywhereForm,
+    PasswordChangeForm,
+    TokenForm,
+)
 from booking.accounts.labels import TEMPLATE_GLOBALS
 from booking.accounts.models import Role
+from booking.accounts.second_factor_views import password_accepted
 from booking.core.auth import roles_required
-from booking.core.db import atomic
+from booking.core.db import atomic, utcnow
 from booking.core.errors import PermissionDenied, ValidationError
 from booking.core.urls import checked_next, safe_next
 from booking.core.web import LANGUAGE_COOKIE, arg_id
@@ -54,9 +61,7 @@ def login():
             if user is None:
                 form.password.errors.append(_("This e-mail address and password do not match."))
         if user is not None:
-            session.pop("auth_method", None)  # a password log-in is never an SSO one
-            login_user(user)
-            return redirect(safe_next(target, url_for("portal.dashboard")))
+            return password_accepted(user, target)  # the code next, if the person has an app
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
 
@@ -111,20 +116,38 @@ def account():
             if atomic(services.authenticate, user.email, password_form.current.data) is None:
                 password_form.current.errors.append(_("This is not your current password."))
             else:
+                revoke = bool(password_form.revoke_tokens.data)
                 try:
-                    atomic(services.set_password, user, password_form.new.data)
+                    atomic(
+                        services.set_password, user, password_form.new.data, revoke_tokens=revoke
+                    )
                 except ValidationError as error:
                     password_form.new.errors.append(str(error.message))
                 else:
                     login_user(user)  # the new session version; other devices are logged out
-                    flash(
-                        _("Your password has been changed. Other devices are logged out."),
-                        "success",
-                    )
+                    if revoke:
+                        message = _(
+                            "Your password has been changed. Other devices are logged out "
+                            "and your API tokens are revoked."
+                        )
+                    else:
+                        message = _("Your password has been changed. Other devices are logged out.")
+                    flash(message, "success")
                     return redirect(url_for("accounts.account"))
         if action == "token" and token_form.validate_on_submit():
-            _token, new_token = atomic(services.create_api_token, user, token_form.name.data)
-            token_form = TokenForm(prefix="token", formdata=None)
+            try:
+                _token, new_token = atomic(
+                    services.issue_api_token,
+                    user,
+                    token_form.password.data,
+                    token_form.name.data,
+                    int(token_form.days.data),
+                )
+            except ValidationError as error:
+                for name, message in (error.fields or {"password": error.message}).items():
+                    getattr(token_form, name, token_form.password).errors.append(str(message))
+            else:
+                token_form = TokenForm(prefix="token", formdata=None)
         if action == "revoke":
             try:
                 atomic(services.revoke_api_token, user, arg_id("token_id") or 0)
@@ -140,8 +163,11 @@ def account():
         language_form=language_form,
         password_form=password_form,
         token_form=token_form,
+        everywhere_form=LogOutEverywhereForm(prefix="everywhere", formdata=None),
         new_token=new_token,
         tokens=queries.tokens_of(user.id),
+        second_factor_on=second_factor.is_enabled(user),
+        now=utcnow(),
     ), status
 
 

@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from booking.accounts import second_factor
 from booking.accounts.models import User
 from booking.core.db import atomic
 from booking.demo.advising import seed_advising
@@ -45,5 +46,11 @@ def register(app: Flask) -> None:
         """Fill an empty database with the demo centre, people and catalogue."""
         if atomic(seed_demo, attempts=1):
             click.echo(f"Demo data created. Every demo log-in uses the password {DEMO_PASSWORD}")
+            roles = sorted(second_factor.required_roles())
+            if roles:
+                click.echo(
+                    f"The roles {', '.join(roles)} set up two-step verification with an "
+                    "authenticator app at their first log-in (TOTP_REQUIRED_ROLES= turns it off)."
+                )
         else:
             click.echo("Demo data already present; nothing changed.")

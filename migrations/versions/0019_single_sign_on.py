@@ -1,7 +1,7 @@
 """single sign-on: an OpenID Connect identity provider per organisation
 
 Revision ID: 0019_single_sign_on
-Revises: 0013
+Revises: 0015_second_factor
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_single_sign_on'
-down_revision = '0013'
+down_revision = '0015_second_factor'
 branch_labels = None
 depends_on = None
 

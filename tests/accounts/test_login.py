@@ -175,7 +175,10 @@ def test_api_tokens_are_made_and_revoked_on_the_account_page(client, make, db_se
     person = make.user()
     db_session.commit()
     make.login(client, person)
-    response = client.post("/account", data={"action": "token", "token-name": "Intranet"})
+    response = client.post(
+        "/account",
+        data={"action": "token", "token-name": "Intranet", "token-password": make.PASSWORD},
+    )
     text = response.get_data(as_text=True)
     import re
 

@@ -437,7 +437,7 @@ def test_a_password_log_in_after_an_sso_one_is_no_sso_session(
         assert "auth_method" not in cookie
     make.login(client, person)
     with client.session_transaction() as cookie:
-        assert "auth_method" not in cookie
+        assert cookie["auth_method"] == "password"
 
 
 # -- configuration --------------------------------------------------------------------------
@@ -626,3 +626,24 @@ def test_the_secret_is_in_no_page_answer_or_log_line(
     assert SECRET_A not in caplog.text
     assert SECRET_A not in repr(sso.enabled_provider(org_a.id))
     assert SECRET_A not in repr(sso.provider_of(org_a.id))
+
+
+def test_a_role_that_needs_two_step_verification_is_spared_it_after_sso(
+    app, client, make, oidc_provider, org_a, db_session, monkeypatch
+):
+    """HR must set up an authenticator app after a password log-in; single sign-on (the
+    organisation's own strong log-in) counts instead of it."""
+    monkeypatch.setitem(app.config, "TOTP_REQUIRED_ROLES", "organiser,hr,admin,advisor")
+    hr = make.user(Role.HR, org=org_a, email="olga@aadorp.nl")
+    db_session.commit()
+    make.login(client, hr)
+    refused = client.get("/mijn")
+    assert refused.status_code == 302
+    assert refused.headers["Location"].endswith("/account/tweestapsverificatie")
+    client.post("/uitloggen")
+
+    oidc_provider.add_user("olga", "olga@aadorp.nl")
+    assert sign_in(client, oidc_provider, org_a.id, "olga").status_code == 302
+    page = client.get("/mijn")
+    assert page.status_code == 200 and hr.name in page.get_data(as_text=True)
+    assert client.get("/organisatie").status_code == 200
