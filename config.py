@@ -106,6 +106,10 @@ class Config:
     # A team leader's approval request holds its place this many days before it expires.
     APPROVAL_EXPIRY_DAYS = int(os.environ.get("APPROVAL_EXPIRY_DAYS", "5"))
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "20"))
+    # The CSV upload of people (/beheer/mensen/importeren): its size limit, and how long the
+    # file is kept between its dry run and the import.
+    PEOPLE_IMPORT_MAX_BYTES = int(os.environ.get("PEOPLE_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+    PEOPLE_IMPORT_KEEP_MINUTES = int(os.environ.get("PEOPLE_IMPORT_KEEP_MINUTES", "60"))
     PRODUCTION = False
 
 

@@ -75,9 +75,11 @@ def _init_extensions(app: Flask) -> None:
 def _register_features(app: Flask) -> None:
     from booking import models  # noqa: F401 - every model registered with the metadata
     from booking.accounts import second_factor_views
+    from booking.accounts.admin_views import bp as accounts_admin_bp
     from booking.accounts.cli import register as register_accounts_cli
     from booking.accounts.sso_views import bp as sso_bp
     from booking.accounts.views import bp as accounts_bp
+    from booking.advising import receivers as advising_receivers
     from booking.advising.cli import register as register_advising_cli
     from booking.advising.views import bp as advising_bp
     from booking.api import bp as api_bp
@@ -98,14 +100,17 @@ def _register_features(app: Flask) -> None:
     from booking.extensions import csrf
     from booking.notifications.cli import register as register_notifications_cli
     from booking.notifications.views import bp as notifications_bp
+    from booking.portal.people_views import bp as portal_people_bp
     from booking.portal.views import bp as portal_bp
     from booking.scheduling.views import bp as scheduling_bp
 
     app.register_blueprint(portal_bp)
+    app.register_blueprint(portal_people_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(sso_bp)
     app.register_blueprint(second_factor_views.bp)
+    app.register_blueprint(accounts_admin_bp)
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(enrolment_bp)
     app.register_blueprint(enrolment_manage_bp)
@@ -124,6 +129,7 @@ def _register_features(app: Flask) -> None:
     attendance_receivers.connect()  # the join link's: booking/enrolment/join_links.py
     certification_receivers.connect()  # attendance's: booking/attendance/signals.py
     second_factor_views.connect(app)  # Flask-Login's user_logged_in: the session's clocks
+    advising_receivers.connect()  # accounts': booking/accounts/signals.py
 
     register_accounts_cli(app)
     register_advising_cli(app)
@@ -137,6 +143,7 @@ def _register_features(app: Flask) -> None:
 def _register_messages_and_duties(app: Flask) -> None:
     """What each feature tells notifications, which imports no feature: its message kinds,
     the attachments of its messages, and its periodic duties (notifications.registry)."""
+    from booking.accounts import duties as account_duties
     from booking.advising import messages as advising_messages
     from booking.attendance import checkin as attendance_checkin
     from booking.calendar import advising as advising_invites
@@ -156,3 +163,4 @@ def _register_messages_and_duties(app: Flask) -> None:
     attendance_checkin.register(app)
     certification_messages.register(app)
     certification_duties.register(app)
+    account_duties.register(app)

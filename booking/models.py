@@ -3,6 +3,7 @@
 from booking.accounts.models import (  # noqa: F401
     ApiToken,
     Organisation,
+    PeopleImport,
     RecoveryCode,
     Team,
     TotpCredential,

@@ -18,9 +18,10 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, IntegrityError
 
-from booking.accounts import services
+from booking.accounts import people, services
 from booking.accounts.models import Organisation, User
 from booking.core.errors import ValidationError
+from booking.core.models import audit
 from booking.extensions import db
 
 COLUMNS = ("email", "name", "organisation", "team", "role", "education_level")
@@ -72,6 +73,7 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     new_organisations: list[str] = field(default_factory=list)
     new_teams: list[str] = field(default_factory=list)  # "Team (Organisation)"
+    outcomes: list[tuple[int, str, str]] = field(default_factory=list)  # line, email, outcome
 
     def summary(self) -> str:
         return (
@@ -250,8 +252,10 @@ def apply_rows(
     *,
     create_organisations: bool = False,
     on_row: Callable[[], None] | None = None,
+    actor: User | None = None,
 ) -> ImportReport:
-    """Save every good row and report the bad ones; nothing is committed here.
+    """Save every good row and report the bad ones; nothing is committed here. Every person
+    created or changed is audited under `actor` (None on the command line).
 
     A person may appear once per file: a later row with the same address is rejected, naming the
     earlier line, instead of silently overwriting it.
@@ -269,13 +273,15 @@ def apply_rows(
             errors["email"] = str(_l("duplicate of line %(line)d", line=first_line[email]))
         elif email:
             first_line[email] = row.line
-        _apply_row(row, errors, create_organisations, report)
+        _apply_row(row, errors, create_organisations, report, actor)
         if on_row is not None:
             on_row()
     return report
 
 
-def _apply_row(row: Row, errors: dict, create_organisations: bool, report: ImportReport) -> None:
+def _apply_row(
+    row: Row, errors: dict, create_organisations: bool, report: ImportReport, actor: User | None
+) -> None:
     values = row.values
     try:
         saved = save_named_person(
@@ -287,6 +293,7 @@ def _apply_row(row: Row, errors: dict, create_organisations: bool, report: Impor
             education_level=values["education_level"],
             create_organisations=create_organisations,
             errors=errors,
+            actor=actor,
         )
     except ValidationError as error:
         _reject(report, row.line, error.fields or {"row": error.message})
@@ -300,6 +307,7 @@ def _apply_row(row: Row, errors: dict, create_organisations: bool, report: Impor
         )
         return
     setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
+    report.outcomes.append((row.line, saved.user.email, saved.outcome))
     if saved.new_organisation:
         report.new_organisations.append(saved.new_organisation)
     if saved.new_team:
@@ -323,12 +331,14 @@ def save_named_person(
     education_level: str | None,
     create_organisations: bool = False,
     errors: dict | None = None,
+    actor: User | None = None,
 ) -> Saved:
     """services.save_person for data that names its organisation and team (a file, the CLI).
 
     Resolves the names (creating the team, and the organisation when asked), reports every
     problem of the person at once as one ValidationError (adding to `errors` found earlier), and
-    runs in a savepoint, so a refused person leaves no team or organisation behind.
+    runs in a savepoint, so a refused person leaves no team or organisation behind. A new
+    person goes through `people.person_created`, a changed one is audited.
     """
     errors = dict(errors or {})
     name = " ".join((name or "").split())  # a line break typed in an Excel cell is a space
@@ -337,13 +347,20 @@ def save_named_person(
     org_name = " ".join((organisation or "").split())
     team_name = " ".join((team or "").split())
     with db.session.begin_nested():
-        org, new_org = _organisation(org_name, create_organisations, errors)
+        org, new_org = _organisation(org_name, create_organisations, errors, actor)
         team_obj, new_team = None, False
         if len(team_name) > NAME_MAX:
             errors.setdefault("team", _l("Use at most %(n)d characters.", n=NAME_MAX))
         elif team_name and org is not None:
             new_team = services.team_by_name(org, team_name) is None
             team_obj = services.get_or_create_team(org, team_name)
+            if new_team:
+                audit(
+                    actor,
+                    "team.created",
+                    team_obj,
+                    after={"name": team_obj.name, "organisation_id": org.id},
+                )
         elif team_name and not org_name:
             errors.setdefault("team", _l("A team needs an organisation."))
         try:
@@ -365,6 +382,8 @@ def save_named_person(
                     errors[key] = message
         if errors:
             raise ValidationError(next(iter(errors.values())), fields=errors)
+        existing = services.user_by_email(email)
+        before = people.snapshot(existing) if existing is not None else None
         user, outcome = services.save_person(
             email=email,
             name=name,
@@ -373,6 +392,10 @@ def save_named_person(
             team=team_obj,
             education_level=level,
         )
+        if outcome == "created":
+            people.person_created(user, actor=actor)
+        elif outcome == "updated":
+            people.person_updated(user, before, actor=actor)
     return Saved(
         user,
         outcome,
@@ -381,7 +404,9 @@ def save_named_person(
     )
 
 
-def _organisation(name: str, create: bool, errors: dict) -> tuple[Organisation | None, bool]:
+def _organisation(
+    name: str, create: bool, errors: dict, actor: User | None
+) -> tuple[Organisation | None, bool]:
     if not name:
         return None, False
     if len(name) > NAME_MAX:
@@ -396,4 +421,5 @@ def _organisation(name: str, create: bool, errors: dict) -> tuple[Organisation |
     created = Organisation(name=name)
     db.session.add(created)
     db.session.flush()
+    audit(actor, "organisation.created", created, after={"name": name})
     return created, True

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from booking.core.db import UTCDateTime, utcnow
@@ -183,3 +183,22 @@ class RecoveryCode(db.Model):
     )
     code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PeopleImport(db.Model):
+    """A CSV file an administrator uploaded, kept between its dry run and the import, so the
+    import applies exactly the file that was checked (never data echoed back by the browser).
+    Removed when imported, and after PEOPLE_IMPORT_KEEP_MINUTES."""
+
+    __tablename__ = "people_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uploaded_by_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    create_organisations: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, nullable=False, index=True
+    )

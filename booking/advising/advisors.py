@@ -131,4 +131,17 @@ def retire_advisor(who: User | str, *, actor: User) -> AdvisorProfile:
     return profile
 
 
+def retire_on_role_change(person: User, *, actor: User | None) -> AdvisorProfile | None:
+    """A person's role changed (accounts' `role_changed`): the role `advisor` made them an
+    advisor, and organisers may be marked as one; anyone else no longer is."""
+    if person.role in (Role.ADVISOR, Role.ORGANISER, Role.ADMIN):
+        return None
+    profile = profile_of(person.id)
+    if profile is None or not profile.active:
+        return None
+    profile.active = False
+    audit(actor, "advisor.retired", profile)
+    return profile
+
+
 # -- slots --------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@ Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), 
 `schemas` (shared field types, envelopes), one module per resource with its shapes
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
 `reservations`, `rosters`, `attendance`, `checkin`, `events`, `advising`, `taxonomy` for
-the catalogue's lists, `speakers`, `certifications`, `identity_providers` for single
-sign-on), `openapi` (the document).
+the catalogue's lists, `speakers`, `certifications`, `organisations` and their teams,
+`people`, `identity_providers` for single sign-on), `openapi` (the document).
 """
 
 from flask import Blueprint
@@ -24,6 +24,8 @@ from booking.api import (  # noqa: E402, F401
     events,
     identity_providers,
     openapi,
+    organisations,
+    people,
     reservations,
     rosters,
     sessions,

@@ -450,6 +450,8 @@ def test_an_administrator_configures_a_provider_in_the_page(
     admin = make.user(Role.ADMIN, language="en")
     db_session.commit()
     make.login(client, admin)
+    organisation_page = client.get(f"/beheer/organisaties/{org.id}").get_data(as_text=True)
+    assert f'href="/beheer/organisaties/{org.id}/sso">Single sign-on</a>' in organisation_page
     page = client.get(f"/beheer/organisaties/{org.id}/sso")
     assert page.status_code == 200
     assert "http://localhost/inloggen/sso/callback" in page.get_data(as_text=True)

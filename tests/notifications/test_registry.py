@@ -121,11 +121,13 @@ def test_a_registered_duty_runs_on_every_tick(app, monkeypatch, caplog):
         "promoted": 0,
         "reminders": 0,
         "expiry_notices": 0,
+        "uploads_purged": 0,
         "tidied": 3,
     }
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("duties ")]
     assert lines[0] == (
-        "duties sessions=0 expired=0 released=0 promoted=0 reminders=0 expiry_notices=0 tidied=3"
+        "duties sessions=0 expired=0 released=0 promoted=0 reminders=0 expiry_notices=0 "
+        "uploads_purged=0 tidied=3"
     )
 
 
