@@ -78,7 +78,8 @@ def test_with_the_keyboard_only_on_a_phone(page, context, server, make, db_sessi
     page.keyboard.press("Enter")
 
     page.wait_for_url(f"{oidc_provider.issuer}/interaction/**")
-    page.keyboard.type("noor")  # the provider's login field has the focus
+    expect(page.locator("input[name=login]")).to_be_focused()  # the provider's autofocus
+    page.keyboard.type("noor")
     page.keyboard.press("Tab")
     page.keyboard.type("any password")
     page.keyboard.press("Enter")
