@@ -59,6 +59,9 @@ class Config:
     # Holders of a certification (and their team leaders) are told this many days before it
     # expires, with the coming sessions that renew it.
     CERTIFICATION_NOTICE_DAYS = int(os.environ.get("CERTIFICATION_NOTICE_DAYS", "60"))
+    # Months after a session ends before its enrolments and attendance are anonymised, for an
+    # organisation without a setting of its own (booking.privacy.retention).
+    RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
     # /verify/<code> answers no sooner than this, known code or not (no timing oracle).
     VERIFY_FLOOR_SECONDS = float(os.environ.get("VERIFY_FLOOR_SECONDS", "0.025"))
     WORKER_BATCH = int(os.environ.get("WORKER_BATCH", "100"))
@@ -103,6 +106,15 @@ class Config:
         os.environ.get("SESSION_IDLE_MINUTES_PARTICIPANT", "120")
     )
     SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "12"))
+    # Onboarding (booking/accounts/onboarding.py): an invitation's link to choose a first
+    # password works this many days, a "wachtwoord vergeten" link this many minutes; each once.
+    INVITATION_DAYS = float(os.environ.get("INVITATION_DAYS", "7"))
+    PASSWORD_RESET_MINUTES = float(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    # "Wachtwoord vergeten" per client address, and per e-mail address asked for.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute")
+    PASSWORD_RESET_ADDRESS_LIMIT = os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "3 per hour")
+    # Its answer comes no sooner than this, known address or not (no timing oracle).
+    PASSWORD_RESET_FLOOR_SECONDS = float(os.environ.get("PASSWORD_RESET_FLOOR_SECONDS", "0.25"))
     # A team leader's approval request holds its place this many days before it expires.
     APPROVAL_EXPIRY_DAYS = int(os.environ.get("APPROVAL_EXPIRY_DAYS", "5"))
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "20"))

@@ -77,6 +77,7 @@ def _register_features(app: Flask) -> None:
     from booking.accounts import second_factor_views
     from booking.accounts.admin_views import bp as accounts_admin_bp
     from booking.accounts.cli import register as register_accounts_cli
+    from booking.accounts.onboarding_views import bp as onboarding_bp
     from booking.accounts.sso_views import bp as sso_bp
     from booking.accounts.views import bp as accounts_bp
     from booking.advising import receivers as advising_receivers
@@ -102,6 +103,8 @@ def _register_features(app: Flask) -> None:
     from booking.notifications.views import bp as notifications_bp
     from booking.portal.people_views import bp as portal_people_bp
     from booking.portal.views import bp as portal_bp
+    from booking.privacy.cli import register as register_privacy_cli
+    from booking.privacy.views import bp as privacy_bp
     from booking.scheduling.views import bp as scheduling_bp
 
     app.register_blueprint(portal_bp)
@@ -111,6 +114,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(sso_bp)
     app.register_blueprint(second_factor_views.bp)
     app.register_blueprint(accounts_admin_bp)
+    app.register_blueprint(onboarding_bp)
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(enrolment_bp)
     app.register_blueprint(enrolment_manage_bp)
@@ -123,6 +127,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(attendance_checkin_bp)
     app.register_blueprint(certifications_bp)
     app.register_blueprint(certifications_manage_bp)
+    app.register_blueprint(privacy_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py
@@ -136,6 +141,7 @@ def _register_features(app: Flask) -> None:
     register_demo_cli(app)
     register_enrolment_cli(app)
     register_notifications_cli(app)
+    register_privacy_cli(app)
 
     _register_messages_and_duties(app)
 
@@ -144,6 +150,8 @@ def _register_messages_and_duties(app: Flask) -> None:
     """What each feature tells notifications, which imports no feature: its message kinds,
     the attachments of its messages, and its periodic duties (notifications.registry)."""
     from booking.accounts import duties as account_duties
+    from booking.accounts import messages as account_messages
+    from booking.accounts import onboarding
     from booking.advising import messages as advising_messages
     from booking.attendance import checkin as attendance_checkin
     from booking.calendar import advising as advising_invites
@@ -153,7 +161,9 @@ def _register_messages_and_duties(app: Flask) -> None:
     from booking.enrolment import duties as enrolment_duties
     from booking.enrolment import messages as enrolment_messages
     from booking.events import messages as event_messages
+    from booking.privacy import retention
 
+    account_messages.register(app)
     enrolment_messages.register(app)
     enrolment_duties.register(app)
     ics.register(app)
@@ -164,3 +174,5 @@ def _register_messages_and_duties(app: Flask) -> None:
     certification_messages.register(app)
     certification_duties.register(app)
     account_duties.register(app)
+    onboarding.register(app)  # the purge of spent links to choose a password
+    retention.register(app)  # anonymises old enrolments and attendance (booking.privacy)

@@ -1,6 +1,7 @@
 """Imports every feature's models so the metadata (and Alembic) sees all tables."""
 
 from booking.accounts.models import (  # noqa: F401
+    AccountToken,
     ApiToken,
     Organisation,
     PeopleImport,
@@ -36,6 +37,7 @@ from booking.enrolment.models import (  # noqa: F401
 )
 from booking.events.models import EventChoice, EventRegistration  # noqa: F401
 from booking.notifications.models import OutboxMessage  # noqa: F401
+from booking.privacy.models import AnonymousPerson, RetentionPolicy  # noqa: F401
 from booking.scheduling.models import (  # noqa: F401
     Event,
     Meeting,

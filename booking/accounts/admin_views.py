@@ -415,7 +415,10 @@ def apply_import(upload_id: int):
         upload = people.upload_of(upload_id, actor=_me())
         parsed = importer.parse_csv(upload.content, source=upload.filename)
         report = importer.apply_rows(
-            parsed.rows, create_organisations=upload.create_organisations, actor=_me()
+            parsed.rows,
+            create_organisations=upload.create_organisations,
+            actor=_me(),
+            invite=True,  # each person the file creates is mailed a link to choose a password
         )
         people.forget_upload(upload)
         return report

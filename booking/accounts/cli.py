@@ -1,4 +1,5 @@
-"""Command-line tools for people: import from CSV, create users, set passwords, API tokens.
+"""Command-line tools for people: import from CSV, create users, invitations, set passwords,
+API tokens.
 
 Each command is one unit of work (`booking.core.db.atomic`): it commits once at the end, or
 rolls back when it fails. Messages go
@@ -15,7 +16,7 @@ import click
 from flask import Flask
 from flask_babel import force_locale
 
-from booking.accounts import importer, second_factor, services
+from booking.accounts import importer, onboarding, second_factor, services
 from booking.accounts.models import EducationLevel, Role
 from booking.core.db import atomic
 from booking.core.errors import ValidationError
@@ -64,14 +65,22 @@ def register(app: Flask) -> None:
         help="Create organisations the file names that do not exist yet.",
     )
     @click.option("--dry-run", is_flag=True, help="Check and report, but write nothing.")
+    @click.option(
+        "--no-invite",
+        is_flag=True,
+        help="Send the people the file creates no invitation to choose a password.",
+    )
     @_in_english
-    def import_users(file: Path, create_organisations: bool, dry_run: bool) -> None:
+    def import_users(
+        file: Path, create_organisations: bool, dry_run: bool, no_invite: bool
+    ) -> None:
         """Create or update people from a CSV file (UTF-8; comma or semicolon separated).
 
         Columns (header row, any order): email, name, organisation, team, role,
         education_level. Running the same file again changes nothing. Bad rows are reported
-        as 'line N: field: message' and skipped; the good rows are imported. Exit status 1
-        when a row was rejected, 2 when the file cannot be used.
+        as 'line N: field: message' and skipped; the good rows are imported. Every person the
+        file creates gets an invitation mail to choose a password (not with --no-invite, nor
+        in a dry run). Exit status 1 when a row was rejected, 2 when the file cannot be used.
         """
         try:
             parsed = importer.read_csv_file(file)
@@ -87,6 +96,7 @@ def register(app: Flask) -> None:
                 parsed.rows,
                 create_organisations=create_organisations,
                 on_row=lambda: bar.update(1),
+                invite=not (no_invite or dry_run),
             )
             if dry_run:
                 report = apply()
@@ -101,6 +111,8 @@ def register(app: Flask) -> None:
             click.echo(f"new team: {name}")
         if dry_run:
             click.echo("Dry run: nothing was written.")
+        if report.invited:
+            click.echo(f"invitations sent: {report.invited}")
         click.echo(report.summary())
         if report.rejected:
             raise click.exceptions.Exit(1)
@@ -186,17 +198,34 @@ def register(app: Flask) -> None:
         default="",
         type=click.Choice(["", *(level.value for level in EducationLevel)], case_sensitive=False),
     )
+    @click.option(
+        "--password-stdin",
+        is_flag=True,
+        help="Set the password from the first line of standard input (then no invitation).",
+    )
+    @click.option(
+        "--no-invite", is_flag=True, help="Send a new person no invitation to choose a password."
+    )
     @_in_english
     def create_user(
-        email: str, name: str, role: str, organisation: str, team: str, education_level: str
+        email: str,
+        name: str,
+        role: str,
+        organisation: str,
+        team: str,
+        education_level: str,
+        password_stdin: bool,
+        no_invite: bool,
     ) -> None:
         """Create or update one person (for example the first administrator).
 
-        The person gets no password: set one with set-password.
+        A new person gets an invitation mail to choose a password, unless --no-invite or
+        --password-stdin is given.
         """
-        try:
-            saved = atomic(
-                importer.save_named_person,
+        password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+
+        def work():
+            saved = importer.save_named_person(
                 email=email,
                 name=name,
                 role=role,
@@ -204,6 +233,15 @@ def register(app: Flask) -> None:
                 team=team,
                 education_level=education_level,
             )
+            invited = None
+            if password is not None:
+                services.set_password(saved.user, password)
+            elif not no_invite and saved.outcome == "created":
+                invited = onboarding.send_invitation(saved.user)
+            return saved, invited
+
+        try:
+            saved, invited = atomic(work)
         except ValidationError as error:
             _echo_errors(error)
             raise click.exceptions.Exit(1)
@@ -222,5 +260,31 @@ def register(app: Flask) -> None:
             f"{saved.outcome} {user.email}: {user.name}, {user.role}"
             + (f" ({where})" if where else "")
         )
-        if not user.password_hash:
-            click.echo(f"No password yet: flask --app booking set-password {user.email}")
+        if password is not None:
+            click.echo(f"Password set for {user.email}.")
+        elif invited is not None:
+            click.echo(
+                f"Invitation sent to {user.email}: a link to choose a password, "
+                f"valid until {invited.expires_at:%Y-%m-%d %H:%M} UTC."
+            )
+        elif not user.password_hash:
+            click.echo(
+                f"No password yet: flask --app booking invite {user.email} "
+                f"(or set-password {user.email})"
+            )
+
+    @app.cli.command("invite")
+    @click.argument("email")
+    @_in_english
+    def invite(email: str) -> None:
+        """Send a person an invitation to choose a password (again): a new link, valid
+        INVITATION_DAYS days; the previous unused one stops working."""
+        user = _person(email)
+        try:
+            token = atomic(onboarding.send_invitation, user)
+        except ValidationError as error:
+            _fail(f"No invitation sent: {error.message}")
+        click.echo(
+            f"Invitation sent to {user.email}: a link to choose a password, "
+            f"valid until {token.expires_at:%Y-%m-%d %H:%M} UTC."
+        )

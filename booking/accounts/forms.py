@@ -221,6 +221,32 @@ def page_number(args) -> int:
     return min(bounded_id(args.get("page")) or 1, 100_000)
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """Choosing a password through an invitation or reset link."""
+
+    new = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Repeat the new password.")),
+            EqualTo("new", _l("The two new passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class IdentityProviderForm(FlaskForm):
     """An organisation's OpenID Connect provider; the secret field is never filled in."""
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, IntegrityError
 
-from booking.accounts import people, services
+from booking.accounts import onboarding, people, services
 from booking.accounts.models import Organisation, User
 from booking.core.errors import ValidationError
 from booking.core.models import audit
@@ -74,6 +74,7 @@ class ImportReport:
     new_organisations: list[str] = field(default_factory=list)
     new_teams: list[str] = field(default_factory=list)  # "Team (Organisation)"
     outcomes: list[tuple[int, str, str]] = field(default_factory=list)  # line, email, outcome
+    invited: int = 0  # invitations sent to created people (apply_rows(invite=True))
 
     def summary(self) -> str:
         return (
@@ -253,9 +254,12 @@ def apply_rows(
     create_organisations: bool = False,
     on_row: Callable[[], None] | None = None,
     actor: User | None = None,
+    invite: bool = False,
 ) -> ImportReport:
     """Save every good row and report the bad ones; nothing is committed here. Every person
-    created or changed is audited under `actor` (None on the command line).
+    created or changed is audited under `actor` (None on the command line). With `invite`,
+    every person the file creates is sent an invitation to choose a password (in the same
+    transaction: a rolled-back import sends nothing).
 
     A person may appear once per file: a later row with the same address is rejected, naming the
     earlier line, instead of silently overwriting it.
@@ -273,14 +277,19 @@ def apply_rows(
             errors["email"] = str(_l("duplicate of line %(line)d", line=first_line[email]))
         elif email:
             first_line[email] = row.line
-        _apply_row(row, errors, create_organisations, report, actor)
+        _apply_row(row, errors, create_organisations, report, actor, invite)
         if on_row is not None:
             on_row()
     return report
 
 
 def _apply_row(
-    row: Row, errors: dict, create_organisations: bool, report: ImportReport, actor: User | None
+    row: Row,
+    errors: dict,
+    create_organisations: bool,
+    report: ImportReport,
+    actor: User | None,
+    invite: bool,
 ) -> None:
     values = row.values
     try:
@@ -308,6 +317,9 @@ def _apply_row(
         return
     setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
     report.outcomes.append((row.line, saved.user.email, saved.outcome))
+    if invite and saved.outcome == "created":
+        onboarding.send_invitation(saved.user, sender=actor)
+        report.invited += 1
     if saved.new_organisation:
         report.new_organisations.append(saved.new_organisation)
     if saved.new_team:

@@ -202,3 +202,33 @@ class PeopleImport(db.Model):
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, nullable=False, index=True
     )
+
+
+class TokenPurpose(StrEnum):
+    INVITATION = "invitation"  # the first password of an imported or new person
+    RESET = "reset"  # "wachtwoord vergeten"
+
+
+class AccountToken(db.Model):
+    """A single-use link to choose a password (booking.accounts.onboarding). Only the
+    SHA-256 hash of the link's secret is stored, and looked up; a token is spent when it is
+    used, superseded by a newer one or by a new password, or past its expiry."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (choice_check("purpose", TokenPurpose),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(20), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AccountToken {self.id} {self.purpose}>"

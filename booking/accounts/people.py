@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from booking.accounts import services
+from booking.accounts import onboarding, services
 from booking.accounts.models import Organisation, PeopleImport, Role, Team, User
 from booking.accounts.signals import role_changed
 from booking.core.db import utcnow
@@ -303,10 +303,13 @@ def _checked(values: dict, errors: dict) -> tuple[str, Organisation | None, Team
     return email, organisation, team
 
 
-def person_created(user: User, *, actor: User | None) -> None:
+def person_created(user: User, *, actor: User | None, invite: bool = False) -> None:
     """A person came into being (the pages, the API, a CSV file, the command line): audited
-    here, and the one place where they are to be welcomed (an invitation to set a password)."""
+    here; with `invite`, mailed a link to choose a password (`onboarding.send_invitation`).
+    The import and `create-user` send theirs themselves, as their options say."""
     audit(actor, "person.created", user, after=snapshot(user))
+    if invite:
+        onboarding.send_invitation(user, sender=actor)
 
 
 def person_updated(user: User, before: dict, *, actor: User | None) -> None:
@@ -352,7 +355,7 @@ def create_person(data: PersonData, *, actor: User) -> User:
         education_level=data.education_level or None,
         language=data.language or None,
     )
-    person_created(user, actor=actor)
+    person_created(user, actor=actor, invite=True)
     return user
 
 

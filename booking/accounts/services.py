@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import re
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from booking.accounts.models import (
+    AccountToken,
     ApiToken,
     EducationLevel,
     Language,
@@ -84,23 +88,76 @@ def user_by_email(email: str) -> User | None:
 # -- passwords and log-in sessions --------------------------------------------------------------
 
 
-def password_problem(password: str) -> str | None:
+COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt"
+NAME_PART_MIN = 4  # a shorter part of a name ("de", "Jan") may well occur by chance
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common and breached passwords (data/README.md), lower case; read
+    once per process."""
+    with COMMON_PASSWORDS_FILE.open(encoding="utf-8") as lines:
+        return frozenset(line.strip().lower() for line in lines if line.strip())
+
+
+def _compact(text: str) -> str:
+    """Letters and digits only, lower case: "Jan de Vries" and "jan.de-vries" both "jandevries"."""
+    return "".join(c for c in (text or "").lower() if c.isalnum())
+
+
+def _personal_parts(user: User) -> set[str]:
+    """What of a person's own data a password must not contain: the e-mail address's local
+    part and the whole name (each compacted), and every part of them of at least four
+    characters."""
+    local = (user.email or "").partition("@")[0]
+    parts = {_compact(local), _compact(user.name or "")}
+    for piece in re.split(r"[\W_]+", f"{local} {user.name or ''}"):
+        if len(piece) >= NAME_PART_MIN:
+            parts.add(_compact(piece))
+    return {part for part in parts if len(part) >= 3}
+
+
+def password_problem(password: str, user: User | None = None) -> str | None:
+    """Why this password may not be used, or None. Every path that sets a password asks this
+    (through `set_password`): the length rule, the list of common passwords, and (when the
+    person is known) nothing of their own name or e-mail address."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password or "") < minimum:
         return _l("Use at least %(n)d characters.", n=minimum)
     if len(password) > 1024:
         return _l("Use at most 1024 characters.")
+    if password.strip().lower() in common_passwords():
+        return _l(
+            "This password is one of the most common ones, so it is guessed first. "
+            "Choose another, for example a few words that have nothing to do with each other."
+        )
+    if user is not None:
+        compact = _compact(password)
+        if any(part in compact for part in _personal_parts(user)):
+            return _l("Do not use your name or e-mail address in your password.")
     return None
 
 
 def set_password(user: User, password: str, *, revoke_tokens: bool = False) -> None:
     """Store a new password; every existing log-in session of the person ends with it, and
-    their API tokens too when they ask."""
-    problem = password_problem(password)
+    so does every link to choose a password that was not used yet (onboarding); their API
+    tokens too when they ask."""
+    problem = password_problem(password, user)
     if problem:
         raise ValidationError(problem, fields={"password": problem})
     user.password_hash = _argon2()[0].hash(password)
     user.session_version += 1
+    if user.id is not None:
+        db.session.execute(
+            update(AccountToken)
+            .where(
+                AccountToken.user_id == user.id,
+                AccountToken.used_at.is_(None),
+                AccountToken.superseded_at.is_(None),
+            )
+            .values(superseded_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     if revoke_tokens:
         revoke_all_api_tokens(user)
 

@@ -335,6 +335,8 @@ def book(
     )
     db.session.add(booking)
     db.session.flush()
+    if actor.id != person.id:  # an organiser booked for someone
+        audit(actor, "advisor_booking.added", booking, after={"user_id": person.id})
     _tell(booking, AdvisingKind.BOOKED, actor)
     return BookOutcome(booking, created=True)
 
@@ -397,6 +399,8 @@ def cancel_booking(booking_id: int, *, actor: User, now: datetime | None = None)
         return booking
     _check_deadline(actor, booking, now)
     _end(booking, actor, now)
+    if actor.id != booking.user_id:  # the advisor or an organiser
+        audit(actor, "advisor_booking.cancelled", booking, before={"status": BookingStatus.BOOKED})
     _tell(booking, AdvisingKind.CANCELLED, actor, by_self=actor.id == booking.user_id)
     db.session.flush()
     return booking
@@ -427,6 +431,14 @@ def move_booking(
         raise _taken()
     _check_bookable(target, now)
     previous = booking.slot.starts_at
+    if actor.id != booking.user_id:  # the advisor or an organiser
+        audit(
+            actor,
+            "advisor_booking.moved",
+            booking,
+            before={"slot_id": booking.slot_id},
+            after={"slot_id": target.id},
+        )
     booking.slot = target
     booking.revision += 1
     db.session.flush()

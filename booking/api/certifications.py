@@ -312,10 +312,13 @@ class ErrorOut(Output):
 
 
 class VerificationOut(Output):
-    status: Literal["valid", "expired", "revoked"] = Field(
-        description="`revoked` also for an award withdrawn after a correction."
+    status: Literal["valid", "expired", "revoked", "erased"] = Field(
+        description="`revoked` also for an award withdrawn after a correction; `erased`: "
+        "withdrawn on erasure (the holder had their data erased)."
     )
-    name: str = Field(description="The holder's name: nothing else about them.")
+    name: str = Field(
+        description="The holder's name: nothing else about them (empty when `erased`)."
+    )
     certification: str
     issued_at: LocalTime
     expires_at: LocalTime | None

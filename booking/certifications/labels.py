@@ -11,6 +11,7 @@ STATUS = {
     AwardStatus.EXPIRED: _l("Expired"),
     AwardStatus.REVOKED: _l("Revoked"),
     AwardStatus.WITHDRAWN: _l("Withdrawn"),
+    AwardStatus.ERASED: _l("Withdrawn on erasure"),
 }
 RULES = {
     CompletionRule.ALL_MEETINGS: _l("All meetings attended"),

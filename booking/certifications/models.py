@@ -62,6 +62,7 @@ class AwardStatus(StrEnum):
     EXPIRED = "expired"
     REVOKED = "revoked"
     WITHDRAWN = "withdrawn"
+    ERASED = "erased"  # withdrawn on erasure: the holder's data was erased on their request
 
 
 class Certification(TimestampMixin, db.Model):
@@ -176,12 +177,17 @@ class Award(db.Model):
     # The expiry notice went out (the duty sends it once).
     expiry_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # The holder was erased on request (booking.privacy): the award is withdrawn on erasure
+    # whatever its state was (a valid one is also marked revoked, so nothing counts it).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     certification: Mapped[Certification] = relationship(lazy="joined", innerjoin=True)
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     enrolment: Mapped[Enrolment | None] = relationship()
 
     def status(self, now: datetime) -> AwardStatus:
+        if self.erased_at is not None:
+            return AwardStatus.ERASED
         if self.state == AwardState.REVOKED:
             return AwardStatus.REVOKED
         if self.state == AwardState.WITHDRAWN:

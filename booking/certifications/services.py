@@ -649,6 +649,8 @@ def _verify(code: str, now: datetime) -> Verification | None:
     status = award.status(now)
     if status == "withdrawn":
         status = "revoked"  # withdrawn or revoked: either way not a certificate to trust
+    if status == "erased":
+        name = ""  # the holder was erased on request: the page names no one
     return Verification(
         status=str(status),
         name=name,

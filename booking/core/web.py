@@ -122,6 +122,9 @@ def _loggable(path: str) -> str:
     """The path without secrets: a calendar feed address is its own password."""
     if path.startswith("/calendar/"):
         return "/calendar/…"
+    for prefix in ("/welkom/", "/wachtwoord-herstellen/"):  # a link to choose a password
+        if path.startswith(prefix):
+            return prefix + "…"
     return path
 
 

@@ -157,6 +157,14 @@ def enrol(
         queue(
             person, MessageKind.WAITLISTED, session=session, enrolment=enrolment, position=position
         )
+    if actor.id != person.id and actor.is_organiser:  # an organiser's action on a person
+        db.session.flush()
+        audit(
+            actor,
+            "enrolment.added",
+            enrolment,
+            after={"user_id": person.id, "status": enrolment.status, "mode": enrolment.mode},
+        )
     if enrolment.override_reason:  # the organiser's decision, also when it waits for a place
         db.session.flush()
         audit(
@@ -270,6 +278,18 @@ def cancel(
         by_self=actor.id == person.id,
         late=enrolment.late_cancel,
     )
+    if actor.id != person.id:  # someone else's place: a team leader's or organiser's action
+        audit(
+            actor,
+            "enrolment.cancelled",
+            enrolment,
+            before={"status": ended},
+            after={
+                "status": S.CANCELLED,
+                "late": enrolment.late_cancel,
+                "reason": enrolment.cancel_reason,
+            },
+        )
     return Cancelled(enrolment, places.fill_free_places(session, now), ended=ended)
 
 
@@ -302,6 +322,14 @@ def answer_offer(
     if enrolment.offer_expires_at <= now:
         expire(session, enrolment, now)
         return CancelOutcome(enrolment, places.fill_free_places(session, now))
+    if actor.id != person.id:  # an organiser answered for the person
+        audit(
+            actor,
+            "enrolment.offer_answered",
+            enrolment,
+            before={"status": S.OFFERED},
+            after={"status": S.CONFIRMED if accept else S.DECLINED},
+        )
     if accept:
         places.confirm_held(session, enrolment)
         enrolment.confirmed_at = now
@@ -345,6 +373,16 @@ def decide(
     if enrolment.approval_expires_at and enrolment.approval_expires_at <= now:
         expire(session, enrolment, now)
         return CancelOutcome(enrolment, places.fill_free_places(session, now))
+    audit(
+        actor,
+        "enrolment.approved" if approve else "enrolment.approval_declined",
+        enrolment,
+        before={"status": S.PENDING_APPROVAL},
+        after={
+            "status": S.CONFIRMED if approve else S.DECLINED,
+            "reason": enrolment.decision_reason,
+        },
+    )
     if approve:
         places.confirm_held(session, enrolment)
         enrolment.needs_approval = False
@@ -381,6 +419,13 @@ def move_mode(
     mode = choose_mode(session, mode)
     if not enrolment.is_active or enrolment.mode == mode:
         return CancelOutcome(enrolment)
+    audit(
+        actor,
+        "enrolment.moved",
+        enrolment,
+        before={"mode": enrolment.mode, "status": enrolment.status},
+        after={"mode": mode},
+    )
     if enrolment.status == S.WAITLISTED:
         enrolment.mode = mode  # keeps its time in the queue
         return CancelOutcome(enrolment)

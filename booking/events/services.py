@@ -323,6 +323,13 @@ def register(
     for session in chosen:
         _choose(registration, session, person, actor, mode, now)
     db.session.flush()
+    if actor.id != person.id:  # an organiser's (or team leader's) action on a person
+        audit(
+            actor,
+            "event_registration.added",
+            registration,
+            after={"user_id": person.id, "choices": [s.id for s in chosen]},
+        )
     return RegisterOutcome(registration, created=True)
 
 
@@ -408,6 +415,14 @@ def cancel_registration(
     registration.cancelled_at, registration.cancelled_by_id = now, actor.id
     event.registered -= 1
     db.session.flush()
+    if actor.id != registration.user_id:
+        audit(
+            actor,
+            "event_registration.cancelled",
+            registration,
+            before={"status": RegistrationStatus.ACTIVE},
+            after={"status": RegistrationStatus.CANCELLED},
+        )
     return registration
 
 

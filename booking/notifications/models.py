@@ -20,6 +20,7 @@ class MessageStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    DROPPED = "dropped"  # not sent: its recipient was erased (booking.privacy) before it went
 
 
 class OutboxMessage(db.Model):

@@ -1,7 +1,7 @@
 """single sign-on: an OpenID Connect identity provider per organisation
 
 Revision ID: 0019_single_sign_on
-Revises: 0018_people_admin
+Revises: 0017_privacy
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_single_sign_on'
-down_revision = '0018_people_admin'
+down_revision = '0017_privacy'
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,7 @@ from booking.accounts.services import user_by_email
 from booking.core.db import utcnow
 from booking.core.models import AuditEntry
 from booking.extensions import db
+from booking.notifications.models import OutboxMessage
 from booking.notifications.registry import registry
 
 HEADER = "email,name,organisation,team,role,education_level\n"
@@ -92,7 +93,18 @@ def test_the_dry_run_shows_each_line_and_writes_nothing(make, client, admin, db_
     assert user_by_email("formule@schiedam.nl").name == '=HYPERLINK("http://evil")'  # text
     assert user_by_email("bestaand@schiedam.nl").name == "Andere Naam"
     actions = sorted(e.action for e in db_session.scalars(select(AuditEntry)))
-    assert actions == ["person.created", "person.created", "person.updated", "team.created"]
+    assert actions == [
+        "account.invited",  # each person the file created is mailed a link to choose a password
+        "account.invited",
+        "person.created",
+        "person.created",
+        "person.updated",
+        "team.created",
+    ]
+    invited = db_session.scalars(
+        select(OutboxMessage.email).where(OutboxMessage.kind == "account_invitation")
+    ).all()
+    assert sorted(invited) == ["formule@schiedam.nl", "nieuw@schiedam.nl"]
     assert {e.actor_id for e in db_session.scalars(select(AuditEntry))} == {admin.id}
     assert db_session.get(PeopleImport, upload_id) is None  # used once
     assert client.post(f"/beheer/mensen/importeren/{upload_id}").status_code == 303

@@ -478,7 +478,7 @@ def test_the_limits_come_from_the_settings(app, make, db_session, monkeypatch):
     assert session_limits.ended(stamps, person, now) is None  # 4 minutes idle; seen now
     assert session_limits.ended(stamps, person, now + timedelta(minutes=4, seconds=59)) is None
     later = now + timedelta(minutes=10)
-    assert "5 minutes" in str(session_limits.ended(stamps, person, later))
+    assert "5 minuten" in str(session_limits.ended(stamps, person, later))  # Dutch by default
 
 
 def test_api_tokens_are_not_affected_by_the_session_limits(client, make, db_session):
@@ -600,7 +600,7 @@ def test_log_out_everywhere_ends_every_device_and_can_revoke_the_tokens(app, mak
 
     log_in(phone, make, person)
     response = phone.post("/account/overal-uitloggen", data={"everywhere-revoke_tokens": "y"})
-    assert "1 API token was revoked" in text(phone.get(response.headers["Location"]))
+    assert "1 API-token is ingetrokken" in text(phone.get(response.headers["Location"]))
     db_session.rollback()
     assert services.user_for_token(plain) is None
     assert phone.get("/mijn").status_code == 302

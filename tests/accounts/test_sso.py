@@ -16,6 +16,7 @@ from booking.accounts.sso_models import IdentityProvider
 from booking.core.errors import PermissionDenied, ValidationError
 from booking.core.models import AuditEntry
 from booking.extensions import db
+from booking.notifications.models import OutboxMessage
 from tests.oidc_provider import CLIENTS, sign_in_at_provider
 
 SECRET_A = CLIENTS["booking-a"]
@@ -649,3 +650,16 @@ def test_a_role_that_needs_two_step_verification_is_spared_it_after_sso(
     page = client.get("/mijn")
     assert page.status_code == 200 and hr.name in page.get_data(as_text=True)
     assert client.get("/organisatie").status_code == 200
+
+
+def test_require_sso_sends_no_password_reset_link(client, make, org_a, db_session):
+    """The forgotten-password page answers as always, and sends nothing where SSO is required."""
+    sso.provider_of(org_a.id).require_sso = True
+    person = make.user(org=org_a)
+    outsider = make.user()
+    db_session.commit()
+    for email in (person.email, outsider.email):
+        assert client.post("/wachtwoord-vergeten", data={"email": email}).status_code == 200
+    db_session.expire_all()
+    recipients = {m.email for m in db.session.query(OutboxMessage)}
+    assert outsider.email in recipients and person.email not in recipients

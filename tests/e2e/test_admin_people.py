@@ -114,6 +114,9 @@ def test_an_administrator_sets_up_an_organisation_and_imports_people(
     assert user_by_email("nieuw@vlaardingen.nl").team_id == team.id
     actions = sorted(e.action for e in db_session.scalars(select(AuditEntry)))
     assert actions == [
+        "account.invited",  # each new person is mailed a link to choose a password
+        "account.invited",
+        "account.invited",
         "organisation.created",
         "person.created",
         "person.created",

@@ -66,6 +66,7 @@ def test_queue_refuses_a_kind_nobody_registered(make):
 
 def test_the_enrolment_engine_registers_its_nineteen_kinds(app):
     assert {k.family for k in registry.kinds()} == {
+        "accounts",
         "enrolment",
         "advising",
         "events",
@@ -122,12 +123,13 @@ def test_a_registered_duty_runs_on_every_tick(app, monkeypatch, caplog):
         "reminders": 0,
         "expiry_notices": 0,
         "uploads_purged": 0,
+        "account_links_purged": 0,
         "tidied": 3,
     }
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("duties ")]
     assert lines[0] == (
         "duties sessions=0 expired=0 released=0 promoted=0 reminders=0 expiry_notices=0 "
-        "uploads_purged=0 tidied=3"
+        "uploads_purged=0 account_links_purged=0 tidied=3"
     )
 
 
