@@ -121,6 +121,13 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     PASSWORD_MIN_LENGTH = 12
+    # Single sign-on (booking/accounts/sso.py): how long to wait for an identity provider,
+    # the clock difference allowed on an ID token, and how long a started log-in stays valid.
+    SSO_HTTP_TIMEOUT = float(os.environ.get("SSO_HTTP_TIMEOUT", "10"))
+    SSO_CLOCK_SKEW_SECONDS = int(os.environ.get("SSO_CLOCK_SKEW_SECONDS", "60"))
+    SSO_LOGIN_SECONDS = int(os.environ.get("SSO_LOGIN_SECONDS", "600"))
+    # An issuer on this machine (http://127.0.0.1:...), for a test or development provider only.
+    SSO_ALLOW_LOOPBACK_ISSUER = _bool("SSO_ALLOW_LOOPBACK_ISSUER", False)
     # Two-step verification (booking/accounts/second_factor.py): people with these roles must
     # sign in with a code from an authenticator app, unless they signed in by single sign-on.
     # Comma-separated; empty turns the requirement off (anyone may still turn it on).
@@ -176,6 +183,7 @@ class TestingConfig(Config):
     TOTP_REQUIRED_ROLES = ""
     # Tests that deliver mail choose their own folder; nothing lands in instance/mail.
     MAIL_FOLDER = os.environ.get("TEST_MAIL_FOLDER", str(INSTANCE / "test-mail"))
+    SSO_ALLOW_LOOPBACK_ISSUER = True  # the tests' OpenID provider runs on 127.0.0.1
 
 
 class ProductionConfig(Config):

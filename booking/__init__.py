@@ -79,6 +79,7 @@ def _register_features(app: Flask) -> None:
     from booking.accounts.admin_views import bp as accounts_admin_bp
     from booking.accounts.cli import register as register_accounts_cli
     from booking.accounts.onboarding_views import bp as onboarding_bp
+    from booking.accounts.sso_views import bp as sso_bp
     from booking.accounts.views import bp as accounts_bp
     from booking.advising import receivers as advising_receivers
     from booking.advising.cli import register as register_advising_cli
@@ -111,6 +112,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(portal_people_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(sso_bp)
     app.register_blueprint(second_factor_views.bp)
     app.register_blueprint(accounts_admin_bp)
     app.register_blueprint(onboarding_bp)

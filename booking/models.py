@@ -10,6 +10,7 @@ from booking.accounts.models import (  # noqa: F401
     TotpCredential,
     User,
 )
+from booking.accounts.sso_models import IdentityProvider  # noqa: F401
 from booking.advising.models import (  # noqa: F401
     AdvisorBooking,
     AdvisorNote,

@@ -129,3 +129,7 @@ def make(app):
     from tests import factories
 
     return factories
+
+
+# The loopback OpenID Connect provider of the single sign-on tests (tests/oidc_provider.py).
+from tests.oidc_provider import oidc_provider, slow_oidc_provider  # noqa: E402, F401

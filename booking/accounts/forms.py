@@ -245,3 +245,22 @@ class NewPasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class IdentityProviderForm(FlaskForm):
+    """An organisation's OpenID Connect provider; the secret field is never filled in."""
+
+    issuer = StringField(
+        _l("Issuer"),
+        validators=[DataRequired(_l("Enter the issuer address of the identity provider."))],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    client_id = StringField(
+        _l("Client id"),
+        validators=[DataRequired(_l("Enter the client id.")), Length(max=255)],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    client_secret = PasswordField(_l("Client secret"), render_kw={"autocomplete": "new-password"})
+    emails_verified = BooleanField(_l("This provider's e-mail addresses are verified"))
+    require_sso = BooleanField(_l("Staff must sign in through this provider"))
+    enabled = BooleanField(_l("Single sign-on is enabled"), default=True)

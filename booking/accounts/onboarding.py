@@ -40,7 +40,7 @@ from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from booking.accounts import services
+from booking.accounts import services, sso
 from booking.accounts.models import AccountToken, TokenPurpose, User
 from booking.core.db import atomic, utcnow
 from booking.core.errors import PermissionDenied, ValidationError
@@ -175,9 +175,10 @@ def send_invitation(user: User, *, sender: User | None = None) -> AccountToken:
 
 def request_reset(email: str) -> None:
     """ "Wachtwoord vergeten": a short-lived link to the active person with this address, and
-    nothing at all for an unknown or inactive one (the page says the same either way)."""
+    nothing at all for an unknown or inactive one, nor for one whose organisation requires
+    single sign-on (the page says the same either way)."""
     user = services.user_by_email(email)
-    if user is None or not user.active:
+    if user is None or not user.active or sso.sso_required(user):
         return
     _issue(user, TokenPurpose.RESET, utcnow())
 

@@ -13,13 +13,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from booking.accounts import queries, second_factor, services
+from booking.accounts import queries, second_factor, services, sso
 from booking.accounts.forms import (
     LanguageForm,
     LoginForm,
@@ -32,7 +33,7 @@ from booking.accounts.models import Role
 from booking.accounts.second_factor_views import password_accepted
 from booking.core.auth import roles_required
 from booking.core.db import atomic, utcnow
-from booking.core.errors import ValidationError
+from booking.core.errors import PermissionDenied, ValidationError
 from booking.core.urls import checked_next, safe_next
 from booking.core.web import LANGUAGE_COOKIE, arg_id
 from booking.extensions import limiter
@@ -74,10 +75,15 @@ def login():
         return redirect(url_for("portal.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = atomic(services.authenticate, form.email.data, form.password.data)
-        if user is None:
-            form.password.errors.append(_("This e-mail address and password do not match."))
+        try:  # sso.password_login: services.authenticate, refused where SSO is required
+            user = atomic(sso.password_login, form.email.data, form.password.data)
+        except PermissionDenied as error:
+            user = None
+            form.password.errors.append(str(error.message))
         else:
+            if user is None:
+                form.password.errors.append(_("This e-mail address and password do not match."))
+        if user is not None:
             return password_accepted(user, target)  # the code next, if the person has an app
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
@@ -88,6 +94,7 @@ def logout():
     user = current_user._get_current_object()
     atomic(services.end_all_sessions, user)
     logout_user()
+    session.pop("auth_method", None)
     flash(_("You are logged out."), "success")
     return redirect(url_for("portal.index"))
 

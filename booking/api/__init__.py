@@ -5,7 +5,8 @@ Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), 
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
 `reservations`, `rosters`, `attendance`, `checkin`, `events`, `advising`, `taxonomy` for
 the catalogue's lists, `speakers`, `certifications`, `organisations` and their teams,
-`people`, `invitations`, `privacy`), `openapi` (the document).
+`people`, `invitations`, `privacy`, `identity_providers` for single sign-on),
+`openapi` (the document).
 """
 
 from flask import Blueprint
@@ -22,6 +23,7 @@ from booking.api import (  # noqa: E402, F401
     enrolments,
     errors,
     events,
+    identity_providers,
     invitations,
     openapi,
     organisations,

@@ -164,7 +164,7 @@ def log_in():
         page.goto("/inloggen")
         page.get_by_label("E-mailadres").fill(email)
         page.get_by_label("Wachtwoord").fill(password)
-        page.get_by_role("button", name="Inloggen").click()
+        page.get_by_role("button", name="Inloggen", exact=True).click()
         page.wait_for_url("**/mijn")
 
     return log_in
