@@ -16,6 +16,7 @@ CONTROLS = "input:not([type=hidden]), select, textarea"
 def accessible_controls(page) -> list[dict]:
     """Every visible form control as Chromium's accessibility tree exposes it to a screen
     reader: id, role, computed accessible name, and whether it is announced as invalid."""
+    page.wait_for_load_state("load")  # node ids of a document still being replaced go stale
     cdp = page.context.new_cdp_session(page)
     try:
         root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
