@@ -13,6 +13,11 @@ from booking.core.db import UTCDateTime, utcnow
 from booking.core.models import TimestampMixin, choice_check
 from booking.extensions import db
 
+# The address of an account that names nobody any more: a person erased on request or a
+# stand-in of the retention duty (booking.privacy). RFC 2606: never a real mailbox. Lists of
+# people leave these accounts out; the rows stay so that counts over the past stay right.
+ANONYMOUS_DOMAIN = "anonymous.invalid"
+
 
 class Role(StrEnum):
     PARTICIPANT = "participant"

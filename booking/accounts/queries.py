@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from booking.accounts.models import ApiToken, Organisation, Team, User
+from booking.accounts.models import ANONYMOUS_DOMAIN, ApiToken, Organisation, Team, User
 from booking.extensions import db
 
 
@@ -88,7 +88,7 @@ class PeoplePage:
 def people_page(filters: PeopleFilter, *, page: int = 1, per_page: int = 20) -> PeoplePage:
     """One page of people by name, with their organisation and team: two statements (the
     count and the page) whatever the page holds."""
-    query = select(User)
+    query = select(User).where(~User.email.endswith(f"@{ANONYMOUS_DOMAIN}"))
     text = (filters.q or "").strip().lower()
     if text:
         query = query.where(

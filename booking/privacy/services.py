@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 
-from booking.accounts.models import ApiToken, Organisation, Role, User
+from booking.accounts.models import ANONYMOUS_DOMAIN, ApiToken, Organisation, Role, User
 from booking.accounts.services import email_key
 from booking.advising import services as advising
 from booking.advising.models import AdvisorBooking, AdvisorNote, AdvisorProfile, AdvisorSlot
@@ -44,7 +44,6 @@ from booking.scheduling.models import Event, Session
 
 # Stored, not translated: the pages show it wherever the name was.
 ANONYMOUS_NAME = "Anoniem"
-ANONYMOUS_DOMAIN = "anonymous.invalid"  # RFC 2606: never a real mailbox
 ERASED_REASON = "[erased]"  # stands in for free text that named or described the person
 
 

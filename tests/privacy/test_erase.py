@@ -238,3 +238,24 @@ def test_erasing_a_role_holder_leaves_them_a_participant(make, db_session):
     atomic(services.erase, leader.email, actor=admin)
     db_session.expire_all()
     assert db_session.get(User, leader.id).role == Role.PARTICIPANT
+
+
+def test_an_erased_person_leaves_the_lists_of_people(world, client, make, db_session):
+    """The emptied row stays for the figures, but names nobody: no list of people shows it."""
+    person_id, org_id = world.person.id, world.person.organisation_id
+    hr = make.user(Role.HR, org=db_session.get(User, person_id).organisation)
+    _erase(world)
+    db_session.commit()
+    make.login(client, world.admin)
+    for query in ("", "?active=0", f"?organisation={org_id}"):
+        page = client.get(f"/beheer/mensen{query}").get_data(as_text=True)
+        assert f"/beheer/mensen/{person_id}" not in page and services.ANONYMOUS_NAME not in page
+    token = create_api_token(world.admin, "HR-koppeling")[1]
+    db_session.commit()
+    listed = client.get(
+        "/api/v1/people?active=false", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
+    assert all(p["email"].endswith("@anonymous.invalid") is False for p in listed["items"])
+    make.login(client, hr)
+    page = client.get("/organisatie/mensen").get_data(as_text=True)
+    assert services.ANONYMOUS_NAME not in page
