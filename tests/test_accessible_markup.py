@@ -1,4 +1,4 @@
-"""The markup behind the accessibility fixes, checked without a browser (tests/a11y has the
+"""The markup behind the accessibility fixes, checked without a browser (tests/e2e/a11y has the
 browser runs): the error summary, lang="nl" on Dutch-only texts, unique ids on the people
 page, the theme and its vendored font."""
 

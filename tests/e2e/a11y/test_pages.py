@@ -16,8 +16,16 @@ from sqlalchemy import update
 
 from booking.accounts.models import User
 from booking.extensions import db
-from tests.a11y import probes
-from tests.a11y.pages import ANONYMOUS, EMAILS, EXCLUDED, EXCLUDED_PREFIXES, PAGES, PASSWORD, Demo
+from tests.e2e.a11y import probes
+from tests.e2e.a11y.pages import (
+    ANONYMOUS,
+    EMAILS,
+    EXCLUDED,
+    EXCLUDED_PREFIXES,
+    PAGES,
+    PASSWORD,
+    Demo,
+)
 from tests.e2e.conftest import _open_context
 
 pytestmark = pytest.mark.e2e
@@ -138,7 +146,7 @@ def test_every_html_page_is_listed(app):
         missing.append(f"{endpoint} {rule.rule}")
     known = {rule.endpoint for rule in app.url_map.iter_rules()}
     stale = sorted((listed | set(EXCLUDED)) - known)
-    assert not missing, "GET routes without an entry in tests/a11y/pages.py:\n" + "\n".join(
+    assert not missing, "GET routes without an entry in tests/e2e/a11y/pages.py:\n" + "\n".join(
         sorted(missing)
     )
     assert not stale, f"entries for endpoints that no longer exist: {stale}"

@@ -1,8 +1,8 @@
 """Accessibility tests: axe-core and our own probes in Chromium over the demo centre.
 
-axe-core comes from npm, pinned in `tests/a11y/package.json` and its lock file; the first
+axe-core comes from npm, pinned in `tests/e2e/a11y/package.json` and its lock file; the first
 run installs it with `npm ci` (CI starts from a clean checkout), later runs find it in
-`tests/a11y/node_modules`. The demo data (every role, a festival, past and coming sessions,
+`tests/e2e/a11y/node_modules`. The demo data (every role, a festival, past and coming sessions,
 awards, career conversations) is seeded once per module instead of once per test, so the
 per-test clean-up of tests/conftest.py is replaced here by one clean-up per module.
 """
@@ -20,7 +20,7 @@ from sqlalchemy import text
 from booking.core.db import atomic
 from booking.demo import seed_demo
 from booking.extensions import db
-from tests.e2e.conftest import _open_context, browser, server  # noqa: F401 - shared fixtures
+from tests.e2e.conftest import _open_context
 
 HERE = Path(__file__).parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -77,7 +77,7 @@ def demo(app):
 
 
 @pytest.fixture
-def context(browser, server, axe_source):  # noqa: F811 - the e2e fixtures, imported above
+def context(browser, server, axe_source):  # the e2e fixtures of tests/e2e/conftest.py
     """A fresh browser context per test, with axe-core in every page it opens.
 
     An init script, not a script tag: it is not subject to the page's Content-Security-Policy.
