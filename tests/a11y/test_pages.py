@@ -15,6 +15,7 @@ from flask import url_for
 from sqlalchemy import update
 
 from booking.accounts.models import User
+from booking.core.db import atomic
 from booking.extensions import db
 from tests.a11y import probes
 from tests.a11y.pages import ANONYMOUS, EMAILS, EXCLUDED, EXCLUDED_PREFIXES, PAGES, PASSWORD, Demo
@@ -65,7 +66,11 @@ def signed_in(browser, server, demo):
 
 def _url(server, entry, demo_ids) -> str:
     with server.app.test_request_context():
-        path = url_for(entry.endpoint, **entry.args(demo_ids))
+        args = entry.args(demo_ids)
+        if entry.prepare:
+            args |= atomic(entry.prepare, demo_ids, attempts=1)
+            db.session.remove()
+        path = url_for(entry.endpoint, **args)
     return path + (f"?{entry.query}" if entry.query else "")
 
 
