@@ -167,6 +167,16 @@ def _send_empty(form: str = "main form[method=post]"):
     return send
 
 
+def _send_cleared(form: str):
+    """Sends a form whose text fields were filled in already, with them emptied."""
+
+    def send(page, language, demo):
+        page.locator(form).locator("input[type=text], input:not([type])").fill("")
+        _send_empty(form)(page, language, demo)
+
+    return send
+
+
 def _enrol(page, language, demo):
     """Enrols in a coming session nobody holds a place in (one course per language, so the
     second run finds a session to enrol in too) and lands on the course page with the place."""
@@ -410,7 +420,21 @@ PAGES: list[Page] = [
         lambda d: {"organisation_id": d.organisation_id},
         action=_send_empty("#team-form"),
     ),
+    Page(
+        "admin-organisation-rename-cleared",
+        "accounts_admin.organisation",
+        (ADMIN,),
+        lambda d: {"organisation_id": d.organisation_id},
+        action=_send_cleared("#rename-form"),
+    ),
     Page("admin-team", "accounts_admin.team", (ADMIN,), lambda d: {"team_id": d.team_id}),
+    Page(
+        "admin-team-rename-cleared",
+        "accounts_admin.team",
+        (ADMIN,),
+        lambda d: {"team_id": d.team_id},
+        action=_send_cleared("#team-rename-form"),
+    ),
     Page("admin-people", "accounts_admin.people_list", (ADMIN,)),
     Page("admin-person-new", "accounts_admin.new_person", (ADMIN,)),
     Page(
@@ -420,6 +444,13 @@ PAGES: list[Page] = [
         action=_send_empty("#person-form"),
     ),
     Page("admin-person", "accounts_admin.person", (ADMIN,), lambda d: {"person_id": d.person_id}),
+    Page(
+        "admin-person-cleared",
+        "accounts_admin.person",
+        (ADMIN,),
+        lambda d: {"person_id": d.person_id},
+        action=_send_cleared("#person-form"),
+    ),
     Page("admin-import", "accounts_admin.import_people", (ADMIN,)),
     Page(
         "admin-import-empty",
