@@ -115,7 +115,9 @@ def test_page_is_accessible(
     elif entry.action:
         summary = page.evaluate(probes.ERROR_SUMMARY)
         assert summary["found"], f"{entry.name}: no error summary at {page.url}: {page.title()}"
-        assert summary["title"].startswith(ERROR_PREFIX[language]), summary["title"]
+        prefix = ERROR_PREFIX[language]
+        assert summary["title"].startswith(prefix), summary["title"]
+        assert not summary["title"].startswith(prefix * 2), summary["title"]  # said once
         assert summary["focused"] and summary["role"] == "alert", summary
         assert summary["items"] >= 1 and not summary["broken"], summary
 
