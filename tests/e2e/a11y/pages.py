@@ -13,9 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import pyotp
 from sqlalchemy import func, select
 
-from booking.accounts.models import Role, User
+from booking.accounts import onboarding, second_factor
+from booking.accounts import services as accounts
+from booking.accounts.models import AccountToken, Organisation, Role, Team, User
 from booking.advising.models import AdvisorBooking, AdvisorProfile, AdvisorSlot
 from booking.attendance.models import SessionClosure
 from booking.catalogue.models import Category, Course, Speaker
@@ -23,6 +26,7 @@ from booking.certifications.models import Award, Certification
 from booking.demo.people import DEMO_LOGINS, DEMO_PASSWORD
 from booking.enrolment.models import Enrolment
 from booking.extensions import db
+from booking.notifications.models import OutboxMessage
 from booking.scheduling.models import Event, Meeting, Session, Venue
 
 ANONYMOUS = "anonymous"
@@ -92,6 +96,12 @@ class Demo:
             .where(AdvisorProfile.user_id == _user_id(ORGANISER), AdvisorBooking.status == "booked")
             .order_by(AdvisorBooking.id)
         )
+        # The people pages: the participant's organisation, team and record.
+        self.person_id = _user_id(PARTICIPANT)
+        self.organisation_id = _first(
+            select(Organisation.id).where(Organisation.name == "Gemeente Schiedam")
+        )
+        self.team_id = _first(select(Team.id).where(Team.organisation_id == self.organisation_id))
         self.venue_id = _first(select(Venue.id).order_by(Venue.id))
         self.speaker_id = _first(select(Speaker.id).order_by(Speaker.id))
         self.category_id = _first(select(Category.id).order_by(Category.id))
@@ -135,6 +145,9 @@ class Page:
     # error summary with the focus on it.
     action: Callable | None = None
     expects_errors: bool = True
+    # Done in the database (one transaction) before the page opens, for what the demo does not
+    # hold (a valid link, a person with an authenticator app); returns more URL arguments.
+    prepare: Callable[[Demo], dict] | None = None
 
 
 def _failed_log_in(page, language, demo):
@@ -154,6 +167,16 @@ def _send_empty(form: str = "main form[method=post]"):
     return send
 
 
+def _send_cleared(form: str):
+    """Sends a form whose text fields were filled in already, with them emptied."""
+
+    def send(page, language, demo):
+        page.locator(form).locator("input[type=text], input:not([type])").fill("")
+        _send_empty(form)(page, language, demo)
+
+    return send
+
+
 def _enrol(page, language, demo):
     """Enrols in a coming session nobody holds a place in (one course per language, so the
     second run finds a session to enrol in too) and lands on the course page with the place."""
@@ -161,6 +184,86 @@ def _enrol(page, language, demo):
     with page.expect_navigation():
         page.locator("form[action$='/inschrijven'] button[type=submit]").first.click()
     assert page.locator("main [role=status]").count() >= 1, "no message after enrolling"
+
+
+# -- getting in: links to choose a password, the code step ------------------------------------
+
+TOTP_EMAIL = "tweestaps@schiedam.example.nl"
+
+
+def _newcomer(demo) -> User:
+    """A new member of staff of the participant's organisation, without a password yet."""
+    number = db.session.scalar(select(func.count()).select_from(User))
+    user, _ = accounts.save_person(
+        email=f"nieuw{number}@schiedam.example.nl",
+        name=f"Nina Nieuw {number}",
+        role=PARTICIPANT,
+        organisation=db.session.get(Organisation, demo.organisation_id),
+        team=None,
+        education_level="mbo",
+    )
+    return user
+
+
+def _secret_in_mail(token) -> str:
+    """The secret of the link in the token's message, as the worker derives it for the mail."""
+    message = _first(
+        select(OutboxMessage)
+        .where(OutboxMessage.user_id == token.user_id)
+        .order_by(OutboxMessage.id.desc())
+    )
+    assert message.data["token_id"] == token.id, message.data
+    secret = onboarding.link_secret(message.data["seed"])
+    assert onboarding.check_link(token.purpose, secret).state == onboarding.LinkState.VALID
+    return secret
+
+
+def _invitation(demo) -> dict:
+    return {"secret": _secret_in_mail(onboarding.send_invitation(_newcomer(demo)))}
+
+
+def _reset_link(demo) -> dict:
+    user = _newcomer(demo)
+    accounts.set_password(user, PASSWORD)
+    onboarding.request_reset(user.email)
+    db.session.flush()
+    token = _first(
+        select(AccountToken).where(AccountToken.user_id == user.id).order_by(AccountToken.id.desc())
+    )
+    return {"secret": _secret_in_mail(token)}
+
+
+def _person_with_an_app(demo) -> dict:
+    """A participant who turned two-step verification on (once for the module)."""
+    user = db.session.scalar(select(User).where(User.email == TOTP_EMAIL))
+    if user is None:
+        user, _ = accounts.save_person(
+            email=TOTP_EMAIL,
+            name="Tessa Tweestaps",
+            role=PARTICIPANT,
+            organisation=db.session.get(Organisation, demo.organisation_id),
+            team=None,
+            education_level="hbo",
+        )
+        accounts.set_password(user, PASSWORD)
+        credential = second_factor.begin_setup(user)
+        totp = pyotp.TOTP(second_factor.secret_of(credential))
+        second_factor.confirm_setup(user, totp.at(datetime.now(UTC).timestamp() - 30))
+    return {}
+
+
+def _password_accepted(page, language, demo):
+    """The log-in form with the password of a person with an app: the code step follows."""
+    page.locator("input[type=email]").fill(TOTP_EMAIL)
+    page.locator("input[type=password]").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert page.url.endswith("/inloggen/code"), page.url
+
+
+def _code_left_empty(page, language, demo):
+    _password_accepted(page, language, demo)
+    _send_empty()(page, language, demo)
 
 
 PAGES: list[Page] = [
@@ -207,6 +310,60 @@ PAGES: list[Page] = [
     # Log-in, and a failed one.
     Page("log-in", "accounts.login", (ANONYMOUS,)),
     Page("log-in-failed", "accounts.login", (ANONYMOUS,), action=_failed_log_in),
+    # Getting in: forgotten password, the invitation and reset links, the code step.
+    Page("forgot-password", "onboarding.forgot", (ANONYMOUS,)),
+    Page("forgot-password-empty", "onboarding.forgot", (ANONYMOUS,), action=_send_empty()),
+    Page("invitation", "onboarding.welcome", (ANONYMOUS,), prepare=_invitation),
+    Page(
+        "invitation-empty",
+        "onboarding.welcome",
+        (ANONYMOUS,),
+        prepare=_invitation,
+        action=_send_empty(),
+    ),
+    Page(
+        "invitation-unknown",
+        "onboarding.welcome",
+        (ANONYMOUS,),
+        lambda d: {"secret": "x" * 43},
+        status=404,
+    ),
+    Page("reset-link", "onboarding.reset", (ANONYMOUS,), prepare=_reset_link),
+    Page(
+        "reset-link-empty",
+        "onboarding.reset",
+        (ANONYMOUS,),
+        prepare=_reset_link,
+        action=_send_empty(),
+    ),
+    Page(
+        "reset-link-unknown",
+        "onboarding.reset",
+        (ANONYMOUS,),
+        lambda d: {"secret": "x" * 43},
+        status=404,
+    ),
+    # Without a pending log-in the code step sends to the log-in form; the action logs in.
+    Page(
+        "log-in-code",
+        "second_factor.code",
+        (ANONYMOUS,),
+        prepare=_person_with_an_app,
+        action=_password_accepted,
+        expects_errors=False,
+    ),
+    Page(
+        "log-in-code-empty",
+        "second_factor.code",
+        (ANONYMOUS,),
+        prepare=_person_with_an_app,
+        action=_code_left_empty,
+    ),
+    Page("two-step-setup", "second_factor.setup", (PARTICIPANT,)),
+    Page("two-step-setup-empty", "second_factor.setup", (PARTICIPANT,), action=_send_empty()),
+    # Privacy: the statement, a person's own data.
+    Page("privacy-statement", "privacy.statement", (ANONYMOUS, PARTICIPANT)),
+    Page("my-data", "privacy.my_data", (PARTICIPANT,)),
     # Signed in: the overview, the account, certificates, career conversations.
     Page("overview", "portal.dashboard", SIGNED_IN),
     Page("account", "accounts.account", SIGNED_IN),
@@ -237,6 +394,74 @@ PAGES: list[Page] = [
     # HR: the organisation page and its certificates.
     Page("organisation", "accounts.organisation", (HR, ADMIN)),
     Page("organisation-certificates", "certifications.organisation", (HR, ORGANISER)),
+    # HR: the organisation's people and one person's enrolments.
+    Page("organisation-people", "portal_people.people_list", (HR, ADMIN)),
+    Page(
+        "organisation-person", "portal_people.person", (HR,), lambda d: {"person_id": d.person_id}
+    ),
+    # Administrators: organisations, teams, people, the import, privacy, the audit log.
+    Page("admin-organisations", "accounts_admin.organisations", (ADMIN,)),
+    Page(
+        "admin-organisations-empty",
+        "accounts_admin.organisations",
+        (ADMIN,),
+        action=_send_empty("#organisation-form"),
+    ),
+    Page(
+        "admin-organisation",
+        "accounts_admin.organisation",
+        (ADMIN,),
+        lambda d: {"organisation_id": d.organisation_id},
+    ),
+    Page(
+        "admin-organisation-team-empty",
+        "accounts_admin.organisation",
+        (ADMIN,),
+        lambda d: {"organisation_id": d.organisation_id},
+        action=_send_empty("#team-form"),
+    ),
+    Page(
+        "admin-organisation-rename-cleared",
+        "accounts_admin.organisation",
+        (ADMIN,),
+        lambda d: {"organisation_id": d.organisation_id},
+        action=_send_cleared("#rename-form"),
+    ),
+    Page("admin-team", "accounts_admin.team", (ADMIN,), lambda d: {"team_id": d.team_id}),
+    Page(
+        "admin-team-rename-cleared",
+        "accounts_admin.team",
+        (ADMIN,),
+        lambda d: {"team_id": d.team_id},
+        action=_send_cleared("#team-rename-form"),
+    ),
+    Page("admin-people", "accounts_admin.people_list", (ADMIN,)),
+    Page("admin-person-new", "accounts_admin.new_person", (ADMIN,)),
+    Page(
+        "admin-person-new-empty",
+        "accounts_admin.new_person",
+        (ADMIN,),
+        action=_send_empty("#person-form"),
+    ),
+    Page("admin-person", "accounts_admin.person", (ADMIN,), lambda d: {"person_id": d.person_id}),
+    Page(
+        "admin-person-cleared",
+        "accounts_admin.person",
+        (ADMIN,),
+        lambda d: {"person_id": d.person_id},
+        action=_send_cleared("#person-form"),
+    ),
+    Page("admin-import", "accounts_admin.import_people", (ADMIN,)),
+    Page(
+        "admin-import-empty",
+        "accounts_admin.import_people",
+        (ADMIN,),
+        action=_send_empty("#import-form"),
+    ),
+    Page("privacy-manage", "privacy.manage", (ADMIN,)),
+    Page("privacy-erase", "privacy.erase", (ADMIN,)),
+    Page("privacy-erase-empty", "privacy.erase", (ADMIN,), action=_send_empty("#erase-find")),
+    Page("audit-log", "privacy.audit", (ADMIN,)),
     # Organisers: courses, sessions, a session's people, venues, events, lists, speakers.
     Page("manage-courses", "scheduling.manage_courses", STAFF),
     Page("course-new", "catalogue.new_course", (ORGANISER,)),
@@ -366,6 +591,7 @@ EXCLUDED: dict[str, str] = {
     "certifications.certificate_pdf": "a PDF",
     "certifications.awards_csv": "a CSV download",
     "enrolment.join": "redirects to the meeting's join link",
+    "privacy.my_data_json": "a JSON download of the same data as privacy.my_data",
 }
 # Every endpoint of the JSON API blueprint answers JSON, PDF or iCalendar, never a page.
 EXCLUDED_PREFIXES = {"api.": "the JSON API (checked against its OpenAPI document)"}

@@ -15,6 +15,7 @@ from flask import url_for
 from sqlalchemy import update
 
 from booking.accounts.models import User
+from booking.core.db import atomic
 from booking.extensions import db
 from tests.e2e.a11y import probes
 from tests.e2e.a11y.pages import (
@@ -73,7 +74,11 @@ def signed_in(browser, server, demo):
 
 def _url(server, entry, demo_ids) -> str:
     with server.app.test_request_context():
-        path = url_for(entry.endpoint, **entry.args(demo_ids))
+        args = entry.args(demo_ids)
+        if entry.prepare:
+            args |= atomic(entry.prepare, demo_ids, attempts=1)
+            db.session.remove()
+        path = url_for(entry.endpoint, **args)
     return path + (f"?{entry.query}" if entry.query else "")
 
 
@@ -118,7 +123,9 @@ def test_page_is_accessible(
     elif entry.action:
         summary = page.evaluate(probes.ERROR_SUMMARY)
         assert summary["found"], f"{entry.name}: no error summary at {page.url}: {page.title()}"
-        assert summary["title"].startswith(ERROR_PREFIX[language]), summary["title"]
+        prefix = ERROR_PREFIX[language]
+        assert summary["title"].startswith(prefix), summary["title"]
+        assert not summary["title"].startswith(prefix * 2), summary["title"]  # said once
         assert summary["focused"] and summary["role"] == "alert", summary
         assert summary["items"] >= 1 and not summary["broken"], summary
 
