@@ -399,6 +399,26 @@ PAGES: list[Page] = [
     Page(
         "organisation-person", "portal_people.person", (HR,), lambda d: {"person_id": d.person_id}
     ),
+    # Single sign-on: the chooser (the demo has no provider: it says so), a start for an
+    # organisation without one and a callback nobody asked for (the refusal page), and the
+    # administrators' set-up page, also sent empty.
+    Page("sso-choose", "sso.choose", (ANONYMOUS,)),
+    Page(
+        "sso-start-without-provider",
+        "sso.start",
+        (ANONYMOUS,),
+        lambda d: {"org_id": d.organisation_id},
+        status=404,
+    ),
+    Page("sso-callback-unasked", "sso.callback", (ANONYMOUS,), status=400),
+    Page("sso-configure", "sso.configure", (ADMIN,), lambda d: {"org_id": d.organisation_id}),
+    Page(
+        "sso-configure-empty",
+        "sso.configure",
+        (ADMIN,),
+        lambda d: {"org_id": d.organisation_id},
+        action=_send_empty(),
+    ),
     # Administrators: organisations, teams, people, the import, privacy, the audit log.
     Page("admin-organisations", "accounts_admin.organisations", (ADMIN,)),
     Page(
