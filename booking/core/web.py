@@ -13,8 +13,9 @@ from urllib.parse import unquote_plus
 
 from flask import Flask, abort, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -27,6 +28,17 @@ from booking.core.timez import AMSTERDAM
 from booking.extensions import db
 
 log = logging.getLogger("booking.request")
+
+
+def _escaped_html(self: LazyString) -> Markup:
+    """Flask-Babel's lazy strings declare themselves safe HTML (`__html__` returns the text
+    as it is), so Jinja would not escape a lazy message that holds outside text
+    (`_l("Room %(name)s ...", name=...)`, shown as a form error). No message of ours is HTML:
+    every lazy string is escaped like any other text."""
+    return escape(str(self))
+
+
+LazyString.__html__ = _escaped_html  # type: ignore[method-assign]
 
 LANGUAGE_COOKIE = "lang"
 
