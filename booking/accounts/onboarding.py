@@ -27,11 +27,9 @@ answers under `answer_floor` so that the writes for a known one cannot be timed.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import hmac
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -44,6 +42,7 @@ from booking.accounts import services, sso
 from booking.accounts.models import AccountToken, TokenPurpose, User
 from booking.core.db import atomic, utcnow
 from booking.core.errors import PermissionDenied, ValidationError
+from booking.core.floors import time_floor
 from booking.core.models import audit
 from booking.extensions import db
 from booking.notifications.registry import register_duty
@@ -183,18 +182,10 @@ def request_reset(email: str) -> None:
     _issue(user, TokenPurpose.RESET, utcnow())
 
 
-@contextlib.contextmanager
 def answer_floor():
     """Wraps a whole answer to "wachtwoord vergeten": it never comes before
     PASSWORD_RESET_FLOOR_SECONDS, so the writes for a known address cannot be timed."""
-    began = time.perf_counter()
-    try:
-        yield
-    finally:
-        floor = float(current_app.config.get("PASSWORD_RESET_FLOOR_SECONDS", 0.25))
-        left = floor - (time.perf_counter() - began)
-        if left > 0:
-            time.sleep(left)
+    return time_floor(float(current_app.config.get("PASSWORD_RESET_FLOOR_SECONDS", 0.25)))
 
 
 # -- using a link -----------------------------------------------------------------------------

@@ -14,9 +14,7 @@ import hashlib
 import hmac
 import re
 import secrets
-import time as time_module
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -41,6 +39,7 @@ from booking.certifications.models import (
 )
 from booking.core.db import for_update, utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, collect
+from booking.core.floors import time_floor
 from booking.core.models import audit
 from booking.core.timez import AMSTERDAM
 from booking.enrolment.models import Enrolment, EnrolmentStatus
@@ -612,19 +611,11 @@ class Verification:
 _DUMMY_DIGEST = hashlib.sha256(b"no such code").hexdigest()
 
 
-@contextmanager
 def answer_floor():
     """Wraps a whole verification answer, lookup and rendering: it never comes before
     VERIFY_FLOOR_SECONDS, so the little a known code costs more (loading the row, a longer
     page) cannot be timed from outside. bench/verification.py measures both ways."""
-    began = time_module.perf_counter()
-    try:
-        yield
-    finally:
-        floor = float(current_app.config.get("VERIFY_FLOOR_SECONDS", 0.025))
-        left = floor - (time_module.perf_counter() - began)
-        if left > 0:
-            time_module.sleep(left)
+    return time_floor(float(current_app.config.get("VERIFY_FLOOR_SECONDS", 0.025)))
 
 
 def verify(code: str, *, now: datetime | None = None) -> Verification | None:
