@@ -112,36 +112,35 @@ def _aged(now: datetime, limit: int | None = None) -> tuple[dict[int, Aged], dic
 
     # The latest cut-off bounds every query; each row is then checked against its own.
     latest = max([default_cutoff, *cutoffs.values()])
-    rows = db.session.execute(
-        select(Enrolment.id, Session.ends_at, User)
-        .join(Session, Session.id == Enrolment.session_id)
-        .join(User, User.id == Enrolment.user_id)
-        .where(Session.ends_at < latest, _not_anonymous())
-        .order_by(User.id, Enrolment.id)
-    ).all()
-    for enrolment_id, ends_at, user in rows:
-        if ends_at < cutoff_of(user.organisation_id):
-            person(user).enrolments.append(enrolment_id)
-    rows = db.session.execute(
-        select(EventRegistration.id, Event.ends_at, User)
-        .join(Event, Event.id == EventRegistration.event_id)
-        .join(User, User.id == EventRegistration.user_id)
-        .where(Event.ends_at < latest, _not_anonymous())
-        .order_by(User.id, EventRegistration.id)
-    ).all()
-    for registration_id, ends_at, user in rows:
-        if ends_at < cutoff_of(user.organisation_id):
-            person(user).registrations.append(registration_id)
-    rows = db.session.execute(
-        select(AdvisorBooking.id, AdvisorSlot.ends_at, User)
-        .join(AdvisorSlot, AdvisorSlot.id == AdvisorBooking.slot_id)
-        .join(User, User.id == AdvisorBooking.user_id)
-        .where(AdvisorSlot.ends_at < latest, _not_anonymous())
-        .order_by(User.id, AdvisorBooking.id)
-    ).all()
-    for booking_id, ends_at, user in rows:
-        if ends_at < cutoff_of(user.organisation_id):
-            person(user).conversations.append(booking_id)
+    # What ages, with the period it belongs to and the person's list it goes on.
+    sources = (
+        (Enrolment, Session, Enrolment.session_id, Enrolment.user_id, "enrolments"),
+        (
+            EventRegistration,
+            Event,
+            EventRegistration.event_id,
+            EventRegistration.user_id,
+            "registrations",
+        ),
+        (
+            AdvisorBooking,
+            AdvisorSlot,
+            AdvisorBooking.slot_id,
+            AdvisorBooking.user_id,
+            "conversations",
+        ),
+    )
+    for model, period, period_id, owner_id, bucket in sources:
+        rows = db.session.execute(
+            select(model.id, period.ends_at, User)
+            .join(period, period.id == period_id)
+            .join(User, User.id == owner_id)
+            .where(period.ends_at < latest, _not_anonymous())
+            .order_by(User.id, model.id)
+        ).all()
+        for row_id, ends_at, user in rows:
+            if ends_at < cutoff_of(user.organisation_id):
+                getattr(person(user), bucket).append(row_id)
     if limit is not None and len(people) > limit:
         people = dict(list(sorted(people.items()))[:limit])
     ids = [e for p in people.values() for e in p.enrolments]
