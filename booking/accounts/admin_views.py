@@ -70,18 +70,11 @@ def organisations():
     ), _status(problems, form)
 
 
-def _organisation_or_404(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    return organisation
-
-
 @bp.route("/beheer/organisaties/<int:organisation_id>", methods=["GET", "POST"])
 @admin_required
 def organisation(organisation_id: int):
     """Rename the organisation, and add a team to it."""
-    organisation = _organisation_or_404(organisation_id)
+    organisation = db.get_or_404(Organisation, organisation_id)
     rename_form = NameForm(prefix="rename", name=organisation.name)
     team_form = NameForm(prefix="team")
     problems: list = []
@@ -106,7 +99,7 @@ def organisation(organisation_id: int):
                     "success",
                 )
                 return redirect(url_for(".organisation", organisation_id=organisation_id), code=303)
-        organisation = _organisation_or_404(organisation_id)
+        organisation = db.get_or_404(Organisation, organisation_id)
     return render_template(
         "accounts/admin/organisation.html",
         organisation=organisation,
@@ -117,18 +110,11 @@ def organisation(organisation_id: int):
     ), _status(problems, rename_form, team_form)
 
 
-def _team_or_404(team_id: int) -> Team:
-    team = db.session.get(Team, team_id)
-    if team is None:
-        abort(404)
-    return team
-
-
 @bp.route("/beheer/teams/<int:team_id>", methods=["GET", "POST"])
 @admin_required
 def team(team_id: int):
     """Rename a team; remove it when it is empty."""
-    team = _team_or_404(team_id)
+    team = db.get_or_404(Team, team_id)
     form = NameForm(prefix="team", name=team.name)
     problems: list = []
     if request.method == "POST" and form.validate_on_submit():
@@ -141,7 +127,7 @@ def team(team_id: int):
             return redirect(
                 url_for(".organisation", organisation_id=team.organisation_id), code=303
             )
-    team = _team_or_404(team_id)
+    team = db.get_or_404(Team, team_id)
     return render_template(
         "accounts/admin/team.html",
         team=team,
@@ -155,7 +141,7 @@ def team(team_id: int):
 @bp.post("/beheer/teams/<int:team_id>/verwijderen")
 @admin_required
 def remove_team(team_id: int):
-    team = _team_or_404(team_id)
+    team = db.get_or_404(Team, team_id)
     organisation_id = team.organisation_id
     if not ConfirmImportForm().validate_on_submit():
         abort(400)
