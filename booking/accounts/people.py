@@ -45,7 +45,7 @@ def is_admin(user: User | None) -> bool:
     return user is not None and user.role == Role.ADMIN
 
 
-def _admin_only(actor: User | None) -> None:
+def require_admin(actor: User | None) -> None:
     if not is_admin(actor):
         raise PermissionDenied(_l("Only administrators may do this."), code="not_admin")
 
@@ -142,7 +142,7 @@ def _check_organisation_name(name: str, organisation_id: int | None) -> None:
 
 def create_organisation(name: str, *, actor: User) -> Organisation:
     """A new member organisation; names are unique (whatever their case)."""
-    _admin_only(actor)
+    require_admin(actor)
     name = _clean_name(name)
     _check_organisation_name(name, None)
     organisation = Organisation(name=name)
@@ -154,7 +154,7 @@ def create_organisation(name: str, *, actor: User) -> Organisation:
 
 def rename_organisation(organisation_id: int, name: str, *, actor: User) -> Organisation:
     """Organisations are renamed, never removed: their people's history stays theirs."""
-    _admin_only(actor)
+    require_admin(actor)
     organisation = _organisation(organisation_id)
     name = _clean_name(name)
     _check_organisation_name(name, organisation.id)
@@ -177,7 +177,7 @@ def _check_team_name(organisation: Organisation, name: str, team_id: int | None)
 
 
 def create_team(organisation_id: int, name: str, *, actor: User) -> Team:
-    _admin_only(actor)
+    require_admin(actor)
     organisation = _organisation(organisation_id)
     name = _clean_name(name)
     _check_team_name(organisation, name, None)
@@ -189,7 +189,7 @@ def create_team(organisation_id: int, name: str, *, actor: User) -> Team:
 
 
 def rename_team(team_id: int, name: str, *, actor: User) -> Team:
-    _admin_only(actor)
+    require_admin(actor)
     team = _team(team_id)
     name = _clean_name(name)
     _check_team_name(team.organisation, name, team.id)
@@ -219,7 +219,7 @@ def _references(table_name: str, row_id: int) -> list[str]:
 def remove_team(team_id: int, *, actor: User) -> None:
     """Only an empty team goes: no members, and nothing else (a closed session, an in-company
     request) that names it."""
-    _admin_only(actor)
+    require_admin(actor)
     team = _team(team_id)
     used = _references("teams", team.id)
     if "users" in used:
@@ -331,7 +331,7 @@ def person_updated(user: User, before: dict, *, actor: User | None) -> None:
 
 def create_person(data: PersonData, *, actor: User) -> User:
     """A new person (no password yet). An address in use is refused: change that person."""
-    _admin_only(actor)
+    require_admin(actor)
     values = {
         "email": data.email,
         "name": data.name,
@@ -370,7 +370,7 @@ def update_person(user: User, changes: dict, *, actor: User) -> User:
     """Change some of a person's `PERSON_FIELDS` (the others stay). A new organisation
     without a team named leaves the old organisation's team. Administrators cannot take their
     own role or access away, so there is always one left to put things right."""
-    _admin_only(actor)
+    require_admin(actor)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"not a person's field: {sorted(unknown)}")
@@ -415,7 +415,7 @@ def keep_for() -> timedelta:
 
 def keep_upload(filename: str, content: bytes, create_organisations: bool, *, actor: User):
     """Keep an uploaded file for its import; older uploads are purged on the way."""
-    _admin_only(actor)
+    require_admin(actor)
     purge_uploads(utcnow())
     upload = PeopleImport(
         uploaded_by_id=actor.id,
@@ -430,7 +430,7 @@ def keep_upload(filename: str, content: bytes, create_organisations: bool, *, ac
 
 def upload_of(upload_id: int, *, actor: User, now: datetime | None = None) -> PeopleImport:
     """The administrator's own upload, while it is kept; anyone else's is not found."""
-    _admin_only(actor)
+    require_admin(actor)
     upload = db.session.get(PeopleImport, upload_id)
     now = now or utcnow()
     if upload is None or upload.uploaded_by_id != actor.id or upload.created_at < now - keep_for():

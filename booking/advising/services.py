@@ -24,6 +24,7 @@ from sqlalchemy import select
 from booking.accounts.models import User
 from booking.advising.advisors import (
     find_person,
+    is_advisor,
     lock_advisor,
 )
 from booking.advising.messages import TO_ADVISOR, AdvisingKind
@@ -52,6 +53,12 @@ MAX_WEEKS = 52
 
 def _may_manage(actor: User, advisor: User) -> bool:
     return actor.is_organiser or actor.id == advisor.id
+
+
+def require_agenda_keeper(actor: User) -> None:
+    """Slots are published by advisors (their own) and organisers (anyone's)."""
+    if not (actor.is_organiser or is_advisor(actor)):
+        raise PermissionDenied(_l("You may publish only your own slots."), code="not_your_agenda")
 
 
 def _check_slot(

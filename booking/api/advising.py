@@ -141,6 +141,7 @@ def _readable(user, booking_id: int) -> AdvisorBooking:
     summary="Publish an advisor slot",
     tag=ADVISING,
     auth="token",
+    guard=services.require_agenda_keeper,
     body=AdvisorSlotIn,
     response=AdvisorSlotCreated,
     status=201,

@@ -82,6 +82,7 @@ def _readable(user, session_id: int) -> None:
     summary="Record a meeting's attendance",
     tag=ATTENDANCE,
     auth="token",
+    guard=_readable,
     body=AttendanceIn,
     response=RecordedOut,
     errors=ERRORS,

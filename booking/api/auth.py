@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import g, request
 
+from booking.accounts import people
 from booking.accounts.models import User
 from booking.accounts.services import user_for_token
 from booking.api.errors import Unauthorized
@@ -67,4 +68,12 @@ def require_organiser(user: User | None) -> User:
         raise Unauthorized("This needs a bearer token of an organiser or administrator.")
     if not user.is_organiser:
         raise PermissionDenied("Only organisers and administrators may do this.")
+    return user
+
+
+def require_admin(user: User | None) -> User:
+    """Organisations, people and their sign-in are the administrators' (accounts.people)."""
+    if user is None:
+        raise Unauthorized("This needs a bearer token of an administrator.")
+    people.require_admin(user)
     return user

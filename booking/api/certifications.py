@@ -18,6 +18,7 @@ from booking.accounts.services import user_by_email
 from booking.api import bp
 from booking.api.registry import api, reply
 from booking.api.schemas import Id, Input, Int32, LocalTime, Output, Reason, Text
+from booking.attendance import services as attendance
 from booking.certifications import certificate, queries, services
 from booking.certifications.models import (
     Assessment,
@@ -80,6 +81,11 @@ def _renamed(error: ValidationError) -> ValidationError:
     return error
 
 
+def organiser_guard(user, **_path) -> None:
+    """Certifications are defined and withdrawn by organisers (their own error code)."""
+    services.require_organiser(user)
+
+
 @api(
     bp,
     "/certifications",
@@ -87,6 +93,7 @@ def _renamed(error: ValidationError) -> ValidationError:
     summary="Define a certification",
     tag=CERTIFICATIONS,
     auth="token",
+    guard=organiser_guard,
     body=CertificationIn,
     response=CreatedOut,
     status=201,
@@ -258,6 +265,7 @@ class RevokedOut(Output):
     summary="Revoke an award",
     tag=CERTIFICATIONS,
     auth="token",
+    guard=organiser_guard,
     body=RevokeIn,
     response=RevokedOut,
     errors={
@@ -384,6 +392,11 @@ class RecordedOut(Output):
     recorded: int = Field(description="How many results changed.")
 
 
+def attendance_guard(user, session_id: int) -> None:
+    """Results are the session's trainers' and the organisers', as its attendance is."""
+    attendance.attendance_session(session_id, user)
+
+
 @api(
     bp,
     "/sessions/<int:session_id>/results",
@@ -391,6 +404,7 @@ class RecordedOut(Output):
     summary="Record assessment results",
     tag=CERTIFICATIONS,
     auth="token",
+    guard=attendance_guard,
     body=ResultsIn,
     response=RecordedOut,
     errors={

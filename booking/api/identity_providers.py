@@ -78,7 +78,7 @@ def _read(organisation_id: int) -> dict:
     "GET",
     summary="An organisation's single sign-on provider",
     tag=IDENTITY_PROVIDERS,
-    auth="token",
+    auth="admin",
     response=IdentityProviderOut,
     errors={
         403: "`not_admin`: administrators only.",
@@ -98,7 +98,7 @@ def get_identity_provider(user, organisation_id: int):
     "PUT",
     summary="Configure an organisation's single sign-on provider",
     tag=IDENTITY_PROVIDERS,
-    auth="token",
+    auth="admin",
     body=IdentityProviderIn,
     response=IdentityProviderOut,
     errors={

@@ -163,7 +163,7 @@ def list_people(user, query: PeopleQuery):
     "POST",
     summary="Add a person",
     tag=TAG,
-    auth="token",
+    auth="admin",
     body=PersonIn,
     response=PersonOut,
     status=201,
@@ -214,7 +214,7 @@ def get_person(user, email: str):
     "PATCH",
     summary="Change a person",
     tag=TAG,
-    auth="token",
+    auth="admin",
     body=PersonPatch,
     response=PersonOut,
     errors={

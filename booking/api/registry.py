@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel
 
-from booking.api.auth import bearer_user, require_organiser, require_token
+from booking.api.auth import bearer_user, require_admin, require_organiser, require_token
 from booking.api.errors import json_body, validate
 
 
@@ -29,7 +29,7 @@ class Endpoint:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     status: int = 200
-    auth: str = "public"  # public (token optional), token (any role), organiser
+    auth: str = "public"  # public (token optional), token (any role), organiser, admin
     optional_body: bool = False
     path_params: tuple[str, ...] = field(default=())
     text_params: tuple[str, ...] = field(default=())  # path params that are strings, not ids
@@ -65,6 +65,7 @@ def api(
     media_type: str = "application/json",
     errors: dict[int, str] | None = None,
     repeat: str = "",
+    guard: Callable[..., None] | None = None,
 ):
     """Register a view. The view gets `user` (None when anonymous), and `body` and/or `query`
     already validated; it returns a Response (see `reply`).
@@ -76,9 +77,12 @@ def api(
     `errors` describes error answers particular to this endpoint (status: description),
     in place of the document's general wording for that status. `repeat` says when a
     create (201) answers 200 with what exists already; the document then lists that 200.
+    `guard(user, **path)` asks the service whether this person may act on what the path names
+    (raising its 404 or 403) before the body is read: who may not act learns that, not what
+    their body got wrong.
     """
     auth = "organiser" if organiser else auth
-    if auth not in ("public", "token", "organiser"):
+    if auth not in ("public", "token", "organiser", "admin"):
         raise ValueError(f"unknown auth {auth!r}")
 
     def decorator(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -87,8 +91,12 @@ def api(
             user = bearer_user()
             if auth == "organiser":
                 require_organiser(user)
+            elif auth == "admin":
+                require_admin(user)
             elif auth == "token":
                 require_token(user)
+            if guard is not None:
+                guard(user, **path)
             kwargs: dict[str, Any] = {**path, "user": user}
             if query is not None:
                 kwargs["query"] = validate(query, request.args.to_dict(flat=True))

@@ -66,7 +66,7 @@ class Kind:
     EXPIRING_TEAM = "certification_expiring_team"
 
 
-def _organiser_only(actor: User | None) -> None:
+def require_organiser(actor: User | None) -> None:
     if actor is None or not actor.is_organiser:
         raise PermissionDenied(_l("Only organisers manage certifications."), code="not_organiser")
 
@@ -205,7 +205,7 @@ def _described(certification: Certification) -> dict:
 
 
 def define(values: CertificationInput, *, actor: User) -> Certification:
-    _organiser_only(actor)
+    require_organiser(actor)
     courses = _checked(values, None)
     certification = Certification()
     _apply(certification, values, courses)
@@ -217,7 +217,7 @@ def define(values: CertificationInput, *, actor: User) -> Certification:
 
 def update(certification_id: int, values: CertificationInput, *, actor: User) -> Certification:
     """A changed rule applies to what is decided from now on: awards already made stay."""
-    _organiser_only(actor)
+    require_organiser(actor)
     certification = db.session.get(Certification, certification_id)
     if certification is None:
         raise NotFound(_l("No such certification."), code="certification_not_found")
@@ -237,7 +237,7 @@ def update(certification_id: int, values: CertificationInput, *, actor: User) ->
 
 def set_retired(certification_id: int, retired: bool, *, actor: User) -> Certification:
     """A retired certification is no longer awarded; its awards stay as they are."""
-    _organiser_only(actor)
+    require_organiser(actor)
     certification = db.session.get(Certification, certification_id)
     if certification is None:
         raise NotFound(_l("No such certification."), code="certification_not_found")
@@ -524,7 +524,7 @@ def award_by_hand(
 ) -> Award:
     """A course followed elsewhere: an organiser records the certification with the
     evidence seen; its validity counts from the day it was completed."""
-    _organiser_only(actor)
+    require_organiser(actor)
     now = now or utcnow()
     errors: dict = {}
     certification = db.session.get(Certification, certification_id)
@@ -547,7 +547,7 @@ def award_by_hand(
 
 def revoke(award_id: int, reason: str, *, actor: User, now: datetime | None = None) -> Award:
     """An organiser revokes an award, with a reason: the verification page says revoked."""
-    _organiser_only(actor)
+    require_organiser(actor)
     now = now or utcnow()
     award = db.session.scalars(
         for_update(select(Award).where(Award.id == award_id)).execution_options(
