@@ -72,9 +72,7 @@ def app(database_url):
     return app
 
 
-@pytest.fixture(autouse=True)
-def _clean_database(app):
-    yield
+def empty_database(app) -> None:
     close_all_sessions()  # whichever app context a test used, its transaction ends here
     with app.app_context():
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
@@ -84,6 +82,12 @@ def _clean_database(app):
             else:
                 for table in tables:
                     connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our tables
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app):
+    yield
+    empty_database(app)
 
 
 @pytest.fixture
