@@ -89,6 +89,15 @@ def user_by_email(email: str) -> User | None:
 
 
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt"
+# Words Dutch staff put in passwords (the list above is drawn mostly from English-speaking
+# breaches): our own list, data/README.md.
+DUTCH_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords-nl.txt"
+# How people dress a common word up to pass a length rule: digits and signs around it, and
+# look-alike characters in it ("W@chtw00rd2026!").
+_DRESSING = "0123456789 !?@#$%^&*()_+-=.,;:'\"/\\|[]{}<>~`"
+_LOOK_ALIKES = str.maketrans(
+    {"4": "a", "@": "a", "3": "e", "1": "i", "!": "i", "0": "o"} | {"$": "s", "5": "s", "7": "t"}
+)
 NAME_PART_MIN = 4  # a shorter part of a name ("de", "Jan") may well occur by chance
 
 
@@ -96,8 +105,27 @@ NAME_PART_MIN = 4  # a shorter part of a name ("de", "Jan") may well occur by ch
 def common_passwords() -> frozenset[str]:
     """The shipped list of common and breached passwords (data/README.md), lower case; read
     once per process."""
-    with COMMON_PASSWORDS_FILE.open(encoding="utf-8") as lines:
-        return frozenset(line.strip().lower() for line in lines if line.strip())
+    words = set()
+    for source in (COMMON_PASSWORDS_FILE, DUTCH_PASSWORDS_FILE):
+        with source.open(encoding="utf-8") as lines:
+            words.update(line.strip().lower() for line in lines if line.strip())
+    return frozenset(words)
+
+
+def guessable(password: str) -> bool:
+    """A common password, as it is or dressed up: with digits and signs before or after it,
+    look-alike characters in it, or said twice ("welkomwelkom")."""
+    common = common_passwords()
+    text = password.strip().lower()
+    core = text.strip(_DRESSING)
+    if not core:
+        return len(set(text)) <= 2  # "111111111111", "121212121212"
+    candidates = {text, core, core.translate(_LOOK_ALIKES)}
+    for candidate in list(candidates):
+        half, odd = divmod(len(candidate), 2)
+        if not odd and candidate[:half] == candidate[half:]:
+            candidates.add(candidate[:half])
+    return any(candidate in common for candidate in candidates)
 
 
 def _compact(text: str) -> str:
@@ -126,7 +154,7 @@ def password_problem(password: str, user: User | None = None) -> str | None:
         return _l("Use at least %(n)d characters.", n=minimum)
     if len(password) > 1024:
         return _l("Use at most 1024 characters.")
-    if password.strip().lower() in common_passwords():
+    if guessable(password):
         return _l(
             "This password is one of the most common ones, so it is guessed first. "
             "Choose another, for example a few words that have nothing to do with each other."

@@ -40,6 +40,50 @@ def test_common_passwords_are_refused_in_dutch_and_english(password):
     assert english.startswith("This password is one of the most common ones")
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Welkom2026!!",  # a common word with digits and signs after it
+        "2026-wachtwoord",  # and before it
+        "W@chtw00rd2026",  # with look-alike characters
+        "Geheim123456",
+        "Zomer2026!!!",  # the Dutch list: seasons, months, clubs, places
+        "Feyenoord1908",
+        "welkomwelkom",  # said twice
+        "Schiedam12345",
+        "111111111111",  # one or two characters over and over
+        "121212121212",
+    ],
+)
+def test_a_common_word_dressed_up_is_refused(password):
+    assert services.guessable(password), password
+    with force_locale("en"):
+        assert str(services.password_problem(password)).startswith("This password is one of")
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "correct horse battery",
+        "demo-wachtwoord-2026",  # two words: the demo's password stays valid
+        "blauwe fiets op het dak",
+        "Welkom bij de Schiedamse Tulp",
+        "839274610385",  # twelve digits at random are no common word
+        "zomer-fiets-kantoor-42",
+    ],
+)
+def test_words_together_pass(password):
+    assert not services.guessable(password), password
+
+
+def test_the_dutch_list_is_ours_and_shipped():
+    dutch = services.DUTCH_PASSWORDS_FILE.read_text(encoding="utf-8").split()
+    assert {"wachtwoord", "welkom", "geheim", "gemeente", "feyenoord"} <= set(dutch)
+    assert set(dutch) <= services.common_passwords()
+    readme = services.COMMON_PASSWORDS_FILE.with_name("README.md").read_text()
+    assert "common-passwords-nl.txt" in readme
+
+
 def test_length_comes_first_and_a_long_uncommon_password_passes():
     with force_locale("en"):
         assert str(services.password_problem("password")) == "Use at least 12 characters."
