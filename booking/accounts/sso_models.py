@@ -1,4 +1,5 @@
-"""An organisation's OpenID Connect identity provider, for single sign-on (`accounts.sso`)."""
+"""An organisation's OpenID Connect identity provider, for single sign-on (configured in
+`accounts.sso_providers`, used by `accounts.sso_login`)."""
 
 from __future__ import annotations
 
