@@ -163,7 +163,8 @@ def check_input(values: ProviderInput, existing: IdentityProvider | None) -> Pro
     elif len(client_id) > 255:
         errors["client_id"] = _l("Use at most 255 characters.")
     secret = values.client_secret or None
-    if secret is None and existing is None:
+    # A stored secret that can no longer be read (SECRET_KEY changed) must be entered again.
+    if secret is None and (existing is None or existing.client_secret is None):
         errors["client_secret"] = _l("Enter the client secret.")
     elif secret is not None and (len(secret) > 2000 or secret != secret.strip()):
         errors["client_secret"] = _l(
@@ -277,15 +278,27 @@ class ProviderSnapshot:
         return f"ProviderSnapshot({self.organisation_id}, {self.issuer!r}, {self.client_id!r})"
 
 
+SECRET_UNREADABLE = _l(
+    "De identiteitsprovider van deze organisatie kan nu niet worden gebruikt: het opgeslagen "
+    "client secret is niet meer leesbaar. Een beheerder moet het opnieuw invullen."
+)
+
+
 def enabled_provider(organisation_id: int) -> ProviderSnapshot:
     provider = provider_of(organisation_id)
     if provider is None or not provider.enabled:
         raise NotFound(_l("This organisation does not offer single sign-on."), code="no_provider")
+    client_secret = provider.client_secret
+    if client_secret is None:  # stored under another SECRET_KEY
+        current_app.logger.warning(
+            "SSO: the client secret of organisation %s cannot be decrypted", organisation_id
+        )
+        raise SsoError(SECRET_UNREADABLE, code="secret_unreadable")
     return ProviderSnapshot(
         organisation_id=provider.organisation_id,
         issuer=provider.issuer,
         client_id=provider.client_id,
-        client_secret=provider.client_secret,
+        client_secret=client_secret,
         emails_verified=provider.emails_verified,
     )
 

@@ -9,10 +9,12 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
 from joserfc.jwk import RSAKey
+from sqlalchemy import text
 
 from booking.accounts import services, sso_login, sso_providers
 from booking.accounts.models import Role, User
 from booking.accounts.sso_models import IdentityProvider
+from booking.core import encryption
 from booking.core.errors import PermissionDenied, ValidationError
 from booking.core.models import AuditEntry
 from booking.extensions import db
@@ -630,6 +632,61 @@ def test_the_secret_is_in_no_page_answer_or_log_line(
     assert SECRET_A not in caplog.text
     assert SECRET_A not in repr(sso_providers.enabled_provider(org_a.id))
     assert SECRET_A not in repr(sso_providers.provider_of(org_a.id))
+
+
+def stored_secret(org_id: int) -> str:
+    """The column as the database holds it, past the model."""
+    return db.session.execute(
+        text("SELECT client_secret_encrypted FROM identity_providers WHERE organisation_id = :o"),
+        {"o": org_id},
+    ).scalar_one()
+
+
+def test_the_client_secret_is_stored_encrypted_and_the_log_in_still_works(
+    client, make, oidc_provider, db_session
+):
+    org = make.organisation("Gemeente Eedorp")
+    admin = make.user(Role.ADMIN, language="en")
+    person = make.user(org=org, email="els@eedorp.nl", password=None)
+    db_session.commit()
+    make.login(client, admin)
+    form = {"issuer": oidc_provider.issuer, "client_id": "booking-a", "client_secret": SECRET_A}
+    saved = client.post(f"/beheer/organisaties/{org.id}/sso", data={**form, "enabled": "y"})
+    assert saved.status_code == 302
+    raw = stored_secret(org.id)
+    assert SECRET_A not in raw
+    assert encryption.decrypt(raw, encryption.SSO_CLIENT_SECRET) == SECRET_A
+    assert encryption.decrypt(raw, encryption.TOTP_SECRET) is None  # a key per purpose
+    client.post("/uitloggen")
+    oidc_provider.add_user("els", "els@eedorp.nl")
+    assert sign_in(client, oidc_provider, org.id, "els").status_code == 302
+    assert person.name in client.get("/mijn").get_data(as_text=True)
+
+
+def test_a_secret_stored_under_another_secret_key_is_entered_again(
+    app, client, make, oidc_provider, org_a, db_session
+):
+    admin = make.user(Role.ADMIN, language="en")
+    key = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "another key, as after a rotation"
+    try:
+        foreign = encryption.encrypt(SECRET_A, encryption.SSO_CLIENT_SECRET)
+    finally:
+        app.config["SECRET_KEY"] = key
+    sso_providers.provider_of(org_a.id).client_secret_encrypted = foreign
+    db_session.commit()
+    refused = client.get(f"/inloggen/sso/{org_a.id}")
+    assert refused.status_code == 400
+    assert "Logging in through your organisation did not succeed" in refused.get_data(as_text=True)
+    make.login(client, admin)
+    url = f"/beheer/organisaties/{org_a.id}/sso"
+    form = {"issuer": oidc_provider.issuer, "client_id": "booking-a", "enabled": "y"}
+    assert "A secret is stored" not in client.get(url).get_data(as_text=True)
+    kept = client.post(url, data={**form, "client_secret": ""})
+    assert kept.status_code == 422 and "Enter the client secret." in kept.get_data(as_text=True)
+    assert client.post(url, data={**form, "client_secret": SECRET_A}).status_code == 302
+    db_session.expire_all()
+    assert sso_providers.enabled_provider(org_a.id).client_secret == SECRET_A
 
 
 def test_a_role_that_needs_two_step_verification_is_spared_it_after_sso(
