@@ -121,8 +121,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     PASSWORD_MIN_LENGTH = 12
-    # Single sign-on (booking/accounts/sso.py): how long to wait for an identity provider,
-    # the clock difference allowed on an ID token, and how long a started log-in stays valid.
+    # Single sign-on (booking/accounts/sso_login.py, sso_providers.py): how long to wait for an
+    # identity provider, the clock difference allowed on an ID token, and how long a started
+    # log-in stays valid.
     SSO_HTTP_TIMEOUT = float(os.environ.get("SSO_HTTP_TIMEOUT", "10"))
     SSO_CLOCK_SKEW_SECONDS = int(os.environ.get("SSO_CLOCK_SKEW_SECONDS", "60"))
     SSO_LOGIN_SECONDS = int(os.environ.get("SSO_LOGIN_SECONDS", "600"))

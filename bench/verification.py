@@ -7,8 +7,8 @@
 
 Builds a fresh database (a temporary SQLite file unless DATABASE_URL is given; that database
 is emptied), seeds the demo, adds `--awards` awards of one certification (bulk inserts),
-then times `services.verify` (no floor: the raw lookup), the page `/verify/<code>` and
-`GET /api/v1/verify/<code>` (both under `services.answer_floor`) for known, unknown and
+then times `verification.verify` (no floor: the raw lookup), the page `/verify/<code>` and
+`GET /api/v1/verify/<code>` (both under `verification.answer_floor`) for known, unknown and
 malformed codes, interleaved so that caches warm evenly. Prints p50/p95 per kind and the gap between
 known and unknown medians. Not part of the tests: figures only.
 """
@@ -32,7 +32,7 @@ from bench.common import fresh_database, quiet_logs, statement_counter
 from booking import create_app
 from booking.accounts.models import User
 from booking.catalogue.models import Course
-from booking.certifications import services
+from booking.certifications import services, verification
 from booking.certifications.models import Award, Certification
 from booking.core.db import atomic
 from booking.extensions import db
@@ -52,14 +52,14 @@ def build(app, count: int) -> list[str]:
         now = datetime.now(UTC)
         codes, rows = [], []
         for index in range(count):
-            code = services.new_code()
+            code = verification.new_code()
             codes.append(code)
             rows.append(
                 {
                     "certification_id": certification.id,
                     "user_id": people[index % len(people)],
                     "code": code,
-                    "code_digest": services.code_digest(code),
+                    "code_digest": verification.code_digest(code),
                     "state": "valid",
                     "issued_at": now - timedelta(days=index % 700),
                     "expires_at": now + timedelta(days=365 - index % 700),
@@ -108,14 +108,14 @@ def main() -> None:
         client = app.test_client()
         kinds = {
             "known": lambda i: codes[i % len(codes)],
-            "unknown": lambda i: services.new_code(),
+            "unknown": lambda i: verification.new_code(),
             "malformed": lambda i: "not-a-code",
         }
         print(f"{db.engine.dialect.name}, {args.awards} awards, {args.repeat} lookups each")
         print(f"{'lookup':40} {'p50 us':>10} {'p95 us':>10} {'SQL':>5}")
         medians = {}
         layers = {
-            "services.verify": lambda c: services.verify(c),
+            "verification.verify": lambda c: verification.verify(c),
             "GET /verify/<code>": lambda c: client.get(f"/verify/{c}"),
             "GET /api/v1/verify/<code>": lambda c: client.get(f"/api/v1/verify/{c}"),
         }

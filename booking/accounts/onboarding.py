@@ -38,7 +38,7 @@ from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from booking.accounts import services, sso
+from booking.accounts import services, sso_login
 from booking.accounts.models import AccountToken, TokenPurpose, User
 from booking.core.db import atomic, utcnow
 from booking.core.errors import PermissionDenied, ValidationError
@@ -177,7 +177,7 @@ def request_reset(email: str) -> None:
     nothing at all for an unknown or inactive one, nor for one whose organisation requires
     single sign-on (the page says the same either way)."""
     user = services.user_by_email(email)
-    if user is None or not user.active or sso.sso_required(user):
+    if user is None or not user.active or sso_login.sso_required(user):
         return
     _issue(user, TokenPurpose.RESET, utcnow())
 

@@ -3,16 +3,15 @@ the password, with ten single-use recovery codes for a lost phone.
 
 Who must have it is a setting (`TOTP_REQUIRED_ROLES`); single sign-on is exempt, because the
 identity provider enforces its own factors. The secret is stored encrypted with a key derived
-from SECRET_KEY (Fernet), so a copy of the database or a log line never holds a usable one;
-recovery codes are stored as SHA-256 digests (80 random bits each, so a digest cannot be
-reversed by trying). A code is accepted once: the time step of the last accepted code is kept
-and an older or equal one is refused. Wrong codes are counted in the database, not in the
-session cookie, which a person could send again unchanged.
+from SECRET_KEY (Fernet, `core/encryption.py`), so a copy of the database or a log line never
+holds a usable one; recovery codes are stored as SHA-256 digests (80 random bits each, so a
+digest cannot be reversed by trying). A code is accepted once: the time step of the last
+accepted code is kept and an older or equal one is refused. Wrong codes are counted in the
+database, not in the session cookie, which a person could send again unchanged.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
@@ -21,15 +20,13 @@ from datetime import datetime, timedelta
 
 import pyotp
 import segno
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from booking.accounts import services
 from booking.accounts.models import RecoveryCode, TotpCredential, User
+from booking.core import encryption
 from booking.core.db import for_update, utcnow
 from booking.core.errors import Conflict, PermissionDenied, ValidationError
 from booking.extensions import db
@@ -82,23 +79,13 @@ def _locked_credential(user: User) -> TotpCredential | None:
 # -- the secret ---------------------------------------------------------------------------------
 
 
-def _fernet() -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"booking totp secret").derive(
-        current_app.config["SECRET_KEY"].encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def _encrypt(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+    return encryption.encrypt(secret, encryption.TOTP_SECRET)
 
 
 def secret_of(credential: TotpCredential) -> str | None:
     """The plain secret, or None when it cannot be read (SECRET_KEY changed since)."""
-    try:
-        return _fernet().decrypt(credential.secret.encode()).decode()
-    except (InvalidToken, ValueError):
-        return None
+    return encryption.decrypt(credential.secret, encryption.TOTP_SECRET)
 
 
 def provisioning_uri(user: User, secret: str) -> str:

@@ -1,6 +1,6 @@
 """Single sign-on pages: choosing one's organisation, the way out to its identity provider
 and back (`/inloggen/sso/...`), and the administrators' configuration page. The rules are
-`booking.accounts.sso`'s."""
+`booking.accounts.sso_login`'s and `booking.accounts.sso_providers`'."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from booking.accounts import sso
+from booking.accounts import sso_login, sso_providers
 from booking.accounts.forms import IdentityProviderForm
 from booking.accounts.models import Organisation, Role
 from booking.core.auth import roles_required
@@ -32,7 +32,7 @@ PENDING = "sso_pending"  # the session key of a started log-in (state, nonce, PK
 
 
 def _login_choices() -> list[tuple[int, str]]:
-    return sso.login_choices()
+    return sso_login.login_choices()
 
 
 bp.add_app_template_global(_login_choices, "sso_login_choices")
@@ -56,7 +56,7 @@ def choose():
     """The organisation chosen on the log-in page (or here), then off to its provider."""
     target = checked_next(request.args.get("next"))
     organisation_id = arg_id("org")
-    choices = atomic(sso.login_choices)
+    choices = atomic(sso_login.login_choices)
     if organisation_id is not None and organisation_id in {i for i, _name in choices}:
         return redirect(url_for("sso.start", org_id=organisation_id, next=target))
     status = 422 if "org" in request.args else 200
@@ -72,8 +72,8 @@ def start(org_id: int):
     if current_user.is_authenticated:
         return redirect(url_for("portal.dashboard"))
     try:
-        provider = atomic(sso.enabled_provider, org_id)
-        url, pending = sso.start(provider, url_for("sso.callback", _external=True))
+        provider = atomic(sso_providers.enabled_provider, org_id)
+        url, pending = sso_login.start(provider, url_for("sso.callback", _external=True))
     except DomainError as error:
         return _failed(error)
     pending["next"] = safe_next(target, "")
@@ -86,11 +86,13 @@ def start(org_id: int):
 def callback():
     pending = session.pop(PENDING, None)  # single use, whatever happens next
     try:
-        organisation_id, claims = sso.finish(pending, request.args.to_dict(flat=True))
-        user = atomic(sso.log_in, organisation_id, claims)
+        organisation_id, claims = sso_login.finish(pending, request.args.to_dict(flat=True))
+        user = atomic(sso_login.log_in, organisation_id, claims)
     except DomainError as error:
         return _failed(error)
-    current_app.logger.info("SSO: signed in user %s (%s)", user.id, sso.describe_claims(claims))
+    current_app.logger.info(
+        "SSO: signed in user %s (%s)", user.id, sso_login.describe_claims(claims)
+    )
     # Before login_user, so the receivers of user_logged_in see how the person came in.
     session["auth_method"] = "sso"
     login_user(user)
@@ -106,14 +108,14 @@ def configure(org_id: int):
     organisation = db.session.get(Organisation, org_id)
     if organisation is None:
         raise NotFound(_("No such organisation."))
-    provider = sso.provider_of(org_id)
+    provider = sso_providers.provider_of(org_id)
     form = IdentityProviderForm(obj=provider)
     form.client_secret.data = None  # never sent back to the browser
     problems: list[str] = []
     if request.method == "POST":
         form = IdentityProviderForm()
         if form.validate():
-            values = sso.ProviderInput(
+            values = sso_providers.ProviderInput(
                 issuer=form.issuer.data,
                 client_id=form.client_id.data,
                 client_secret=form.client_secret.data or None,
@@ -122,7 +124,7 @@ def configure(org_id: int):
                 enabled=form.enabled.data,
             )
             try:
-                sso.configure(org_id, values, actor=current_user._get_current_object())
+                sso_providers.configure(org_id, values, actor=current_user._get_current_object())
             except ValidationError as error:
                 for name, message in error.fields.items():
                     target = getattr(form, name, None)
@@ -144,5 +146,5 @@ def configure(org_id: int):
         form=form,
         problems=problems,
         redirect_uri=url_for("sso.callback", _external=True),
-        scopes=sso.SCOPES,
+        scopes=sso_login.SCOPES,
     ), status

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from booking.accounts import queries, second_factor, services, sso
+from booking.accounts import queries, second_factor, services, sso_login
 from booking.accounts.forms import (
     LanguageForm,
     LoginForm,
@@ -75,8 +75,8 @@ def login():
         return redirect(url_for("portal.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:  # sso.password_login: services.authenticate, refused where SSO is required
-            user = atomic(sso.password_login, form.email.data, form.password.data)
+        try:  # sso_login.password_login: services.authenticate, refused where SSO is required
+            user = atomic(sso_login.password_login, form.email.data, form.password.data)
         except PermissionDenied as error:
             user = None
             form.password.errors.append(str(error.message))

@@ -1,7 +1,7 @@
 """Certifications: organisers define them and revoke awards, trainers enter assessment
 results, holders (and whoever `services.may_see_awards_of` allows) list awards and fetch the
 certificate, and anyone checks a verification code. The rules are
-`booking.certifications.services`'; this module only translates shapes."""
+`booking.certifications.services`' and `verification`'s; this module only translates shapes."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from booking.api import bp
 from booking.api.registry import api, reply
 from booking.api.schemas import Id, Input, Int32, LocalTime, Output, Reason, Text
 from booking.attendance import services as attendance
-from booking.certifications import certificate, queries, services
+from booking.certifications import certificate, queries, services, verification
 from booking.certifications.models import (
     Assessment,
     Award,
@@ -344,9 +344,9 @@ class VerificationOut(Output):
 def verify_code(user, code: str):
     """No token needed: anyone shown a certificate checks it. Spaces, dashes and case do
     not matter. An unknown code is answered after the same work, and no sooner, than a
-    known one (`services.answer_floor`)."""
-    with services.answer_floor():
-        found = services.verify(code)
+    known one (`verification.answer_floor`)."""
+    with verification.answer_floor():
+        found = verification.verify(code)
         if found is None:
             # Rendered here, not by the error handler after the floor, so that it costs
             # the same as the answer to a known code.

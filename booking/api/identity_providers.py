@@ -1,6 +1,6 @@
 """An organisation's single sign-on provider (OpenID Connect), for administrators. The
 client secret is write-only: no answer ever holds it. The rules are
-`booking.accounts.sso`'s; this module only translates shapes."""
+`booking.accounts.sso_providers`'; this module only translates shapes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from pydantic import Field, StrictBool
 
-from booking.accounts import sso
+from booking.accounts import sso_login, sso_providers
 from booking.accounts.models import Organisation
 from booking.api import bp
 from booking.api.registry import api, reply
@@ -57,19 +57,19 @@ class IdentityProviderOut(Output):
 
 def _out(described: dict) -> IdentityProviderOut:
     return IdentityProviderOut(
-        **described, redirect_uri=url_for("sso.callback", _external=True), scopes=sso.SCOPES
+        **described, redirect_uri=url_for("sso.callback", _external=True), scopes=sso_login.SCOPES
     )
 
 
 def _read(organisation_id: int) -> dict:
     if db.session.get(Organisation, organisation_id) is None:
         raise NotFound(_l("No such organisation."), code="organisation_not_found")
-    provider = sso.provider_of(organisation_id)
+    provider = sso_providers.provider_of(organisation_id)
     if provider is None:
         raise NotFound(
             _l("This organisation has no identity provider."), code="no_identity_provider"
         )
-    return sso.describe(provider)
+    return sso_providers.describe(provider)
 
 
 @api(
@@ -88,7 +88,7 @@ def _read(organisation_id: int) -> dict:
 def get_identity_provider(user, organisation_id: int):
     """The configuration without its secret (`client_secret_set` says whether one is stored),
     and the redirect URI and scopes to register at the provider."""
-    sso.require_admin(user)
+    sso_providers.require_admin(user)
     return reply(_out(atomic(_read, organisation_id)))
 
 
@@ -112,7 +112,7 @@ def get_identity_provider(user, organisation_id: int):
 def put_identity_provider(user, organisation_id: int, body: IdentityProviderIn):
     """Creates or replaces the configuration. When `enabled`, the issuer's discovery
     document is fetched and checked first."""
-    values = sso.ProviderInput(
+    values = sso_providers.ProviderInput(
         issuer=body.issuer,
         client_id=body.client_id,
         client_secret=body.client_secret,
@@ -120,5 +120,5 @@ def put_identity_provider(user, organisation_id: int, body: IdentityProviderIn):
         require_sso=body.require_sso,
         enabled=body.enabled,
     )
-    sso.configure(organisation_id, values, actor=user)
+    sso_providers.configure(organisation_id, values, actor=user)
     return reply(_out(atomic(_read, organisation_id)))

@@ -1,6 +1,7 @@
 """The rules of certifications: defining them, awarding them when attendance and results
 meet the rule (exactly once per completion, invariant 11), withdrawing an award a
-correction broke, revoking one after closing, recording one by hand, and verifying a code.
+correction broke, revoking one after closing, recording one by hand, and who sees whose
+awards. Verifying a code is `booking.certifications.verification`'s.
 
 `evaluate` runs inside the transaction that changed attendance or results, under that
 session's lock (`attendance.services.lock_for_attendance`), so two changes of one session
@@ -10,15 +11,10 @@ never decide at the same time; the partial unique index on awards is the backsto
 from __future__ import annotations
 
 import calendar
-import hashlib
-import hmac
-import re
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -37,21 +33,15 @@ from booking.certifications.models import (
     CertificationCourse,
     CompletionRule,
 )
+from booking.certifications.verification import code_digest, new_code
 from booking.core.db import for_update, utcnow
 from booking.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, collect
-from booking.core.floors import time_floor
 from booking.core.models import audit
 from booking.core.timez import AMSTERDAM
 from booking.enrolment.models import Enrolment, EnrolmentStatus
 from booking.extensions import db
 from booking.notifications.services import queue
 from booking.scheduling.models import Meeting, Session, SessionStatus, Visibility
-
-# Verification codes: 16 characters of an alphabet without 0/O/1/I/L (about 79 bits),
-# in groups of four so they can be read from paper and typed.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 16
-_NOT_CODE = re.compile(r"[^0-9A-Z]")
 
 MAX_VALIDITY_MONTHS = 240
 
@@ -69,24 +59,6 @@ class Kind:
 def require_organiser(actor: User | None) -> None:
     if actor is None or not actor.is_organiser:
         raise PermissionDenied(_l("Only organisers manage certifications."), code="not_organiser")
-
-
-# -- codes ---------------------------------------------------------------------------------
-
-
-def new_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
-
-
-def normalise_code(text: str) -> str:
-    """Upper case, without spaces and dashes, grouped again: what people type is accepted."""
-    raw = _NOT_CODE.sub("", (text or "").upper())[: CODE_LENGTH * 2]
-    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
-
-
-def code_digest(code: str) -> str:
-    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
 
 
 # -- dates ---------------------------------------------------------------------------------
@@ -594,61 +566,7 @@ def may_see_certificate(viewer: User | None, award: Award) -> bool:
     return may_see_awards_of(viewer, award.user)
 
 
-# -- verification --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Verification:
-    """All the verification page and API say: nothing else about the person."""
-
-    status: str
-    name: str
-    certification: Certification
-    issued_at: datetime
-    expires_at: datetime | None
-
-
-_DUMMY_DIGEST = hashlib.sha256(b"no such code").hexdigest()
-
-
-def answer_floor():
-    """Wraps a whole verification answer, lookup and rendering: it never comes before
-    VERIFY_FLOOR_SECONDS, so the little a known code costs more (loading the row, a longer
-    page) cannot be timed from outside. bench/verification.py measures both ways."""
-    return time_floor(float(current_app.config.get("VERIFY_FLOOR_SECONDS", 0.025)))
-
-
-def verify(code: str, *, now: datetime | None = None) -> Verification | None:
-    """The same statement for every input: the lookup is by digest, a malformed code is
-    looked up as a digest no row has. Callers answering the public wrap it, and their
-    rendering, in `answer_floor`."""
-    return _verify(code, now or utcnow())
-
-
-def _verify(code: str, now: datetime) -> Verification | None:
-    normal = normalise_code(code)
-    well_formed = len(normal.replace("-", "")) == CODE_LENGTH
-    digest = code_digest(normal) if well_formed else _DUMMY_DIGEST
-    row = db.session.execute(
-        select(Award, User.name)
-        .join(User, User.id == Award.user_id)
-        .where(Award.code_digest == digest)
-    ).first()
-    if row is None or not hmac.compare_digest(row[0].code_digest, digest):
-        return None
-    award, name = row
-    status = award.status(now)
-    if status == "withdrawn":
-        status = "revoked"  # withdrawn or revoked: either way not a certificate to trust
-    if status == "erased":
-        name = ""  # the holder was erased on request: the page names no one
-    return Verification(
-        status=str(status),
-        name=name,
-        certification=award.certification,
-        issued_at=award.issued_at,
-        expires_at=award.expires_at,
-    )
+# -- what renews one -----------------------------------------------------------------------
 
 
 def renewing_sessions(certification_ids: Iterable[int], now: datetime) -> dict[int, list[Session]]:

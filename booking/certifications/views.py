@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from booking.accounts.models import Role
-from booking.certifications import certificate, overview, queries, services
+from booking.certifications import certificate, overview, queries, services, verification
 from booking.certifications.labels import TEMPLATE_GLOBALS
 from booking.certifications.models import Award
 from booking.core.auth import organiser_required, roles_required
@@ -33,8 +33,8 @@ def verify(code: str):
     """No log-in: anyone shown a certificate checks it here. Only the name, the
     certification and the dates; an unknown code is a 404 after the same work."""
     now = utcnow()
-    with services.answer_floor():
-        found = services.verify(code, now=now)
+    with verification.answer_floor():
+        found = verification.verify(code, now=now)
         status = 200 if found is not None else 404
         page = render_template("certifications/verify.html", found=found, code=code, now=now)
     return page, status

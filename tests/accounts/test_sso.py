@@ -9,10 +9,12 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
 from joserfc.jwk import RSAKey
+from sqlalchemy import text
 
-from booking.accounts import services, sso
+from booking.accounts import services, sso_login, sso_providers
 from booking.accounts.models import Role, User
 from booking.accounts.sso_models import IdentityProvider
+from booking.core import encryption
 from booking.core.errors import PermissionDenied, ValidationError
 from booking.core.models import AuditEntry
 from booking.extensions import db
@@ -30,9 +32,9 @@ def _english(client):
 
 @pytest.fixture(autouse=True)
 def _fresh_provider_cache():
-    sso.forget_cached()
+    sso_providers.forget_cached()
     yield
-    sso.forget_cached()
+    sso_providers.forget_cached()
 
 
 def provider_for(org, issuer, client_id="booking-a", **settings):
@@ -170,7 +172,7 @@ def test_an_expired_id_token_from_the_provider_is_refused(
     assert "answer was not valid" in response.get_data(as_text=True)
     assert not logged_in(client)
     # The same client of a provider with the right time is accepted: the expiry refused it.
-    sso.provider_of(org.id).issuer = oidc_provider.issuer
+    sso_providers.provider_of(org.id).issuer = oidc_provider.issuer
     db_session.commit()
     oidc_provider.add_user("lot", "lot@traagdorp.nl")
     assert client.get(sign_in_at_provider(begin(client, org.id), "lot")).status_code == 302
@@ -211,7 +213,7 @@ def test_a_missing_verified_claim_counts_only_where_the_provider_vouches(
     assert sign_in(client, oidc_provider, org_a.id, "fleur").status_code == 400
     assert not logged_in(client)
 
-    sso.provider_of(org_a.id).emails_verified = True
+    sso_providers.provider_of(org_a.id).emails_verified = True
     db_session.commit()
     assert sign_in(client, oidc_provider, org_a.id, "fleur").status_code == 302
     assert logged_in(client)
@@ -265,7 +267,7 @@ def test_what_the_provider_says_is_shown_as_text(client, oidc_provider, org_a):
 
 
 def test_a_disabled_or_missing_provider_offers_no_log_in(client, make, org_a, db_session):
-    sso.provider_of(org_a.id).enabled = False
+    sso_providers.provider_of(org_a.id).enabled = False
     plain = make.organisation("Gemeente Cedorp")
     db_session.commit()
     assert client.get(f"/inloggen/sso/{org_a.id}").status_code == 404
@@ -295,8 +297,8 @@ def test_the_log_in_page_offers_the_organisations_with_a_provider(client, make, 
 @pytest.fixture
 def token_check(app, oidc_provider, org_a):
     """verify_id_token with the real discovery document and JWKS, fetched over HTTP."""
-    snapshot = sso.enabled_provider(org_a.id)
-    metadata = sso.discover(snapshot.issuer)
+    snapshot = sso_providers.enabled_provider(org_a.id)
+    metadata = sso_providers.discover(snapshot.issuer)
 
     def claims(**changes):
         now = int(time.time())
@@ -314,7 +316,7 @@ def token_check(app, oidc_provider, org_a):
         return {key: value for key, value in base.items() if value is not None}
 
     def check(token, nonce="the-nonce"):
-        return sso.verify_id_token(snapshot, metadata, token, nonce)
+        return sso_login.verify_id_token(snapshot, metadata, token, nonce)
 
     return claims, check
 
@@ -351,7 +353,7 @@ def test_a_token_signed_by_the_provider_for_us_is_accepted(token_check, oidc_pro
 )
 def test_a_bad_id_token_is_refused(token_check, oidc_provider, changes):
     claims, check = token_check
-    with pytest.raises(sso.SsoError) as refused:
+    with pytest.raises(sso_providers.SsoError) as refused:
         check(oidc_provider.sign(claims(**changes)))
     assert refused.value.code == "bad_id_token"
 
@@ -359,16 +361,16 @@ def test_a_bad_id_token_is_refused(token_check, oidc_provider, changes):
 def test_a_token_not_signed_by_the_provider_is_refused(token_check, oidc_provider):
     claims, check = token_check
     impostor = RSAKey.generate_key(2048, parameters={"kid": "test-signing-key"}, private=True)
-    with pytest.raises(sso.SsoError):
+    with pytest.raises(sso_providers.SsoError):
         check(oidc_provider.sign(claims(), key=impostor))  # the provider's key id, another key
     unknown = RSAKey.generate_key(2048, parameters={"kid": "unknown-key"}, private=True)
-    with pytest.raises(sso.SsoError):
+    with pytest.raises(sso_providers.SsoError):
         check(oidc_provider.sign(claims(), key=unknown))
     token = oidc_provider.sign(claims())
     head, body, signature = token.split(".")
-    with pytest.raises(sso.SsoError):
+    with pytest.raises(sso_providers.SsoError):
         check(f"{head}.{body}.{signature[:-4]}AAAA")
-    with pytest.raises(sso.SsoError):
+    with pytest.raises(sso_providers.SsoError):
         check("not a token")
 
 
@@ -379,11 +381,11 @@ def test_an_hmac_or_unsigned_token_is_refused(token_check):
 
     claims, check = token_check
     hmac_token = jwt.encode({"alg": "HS256"}, claims(), OctKey.import_key(SECRET_A))
-    with pytest.raises(sso.SsoError):
+    with pytest.raises(sso_providers.SsoError):
         check(hmac_token)
     head = "eyJhbGciOiJub25lIn0"  # {"alg":"none"}
     body = hmac_token.split(".")[1]
-    with pytest.raises(sso.SsoError):
+    with pytest.raises(sso_providers.SsoError):
         check(f"{head}.{body}.")
 
 
@@ -391,7 +393,7 @@ def test_an_hmac_or_unsigned_token_is_refused(token_check):
 
 
 def test_require_sso_refuses_the_password_and_points_to_the_button(client, make, org_a, db_session):
-    sso.provider_of(org_a.id).require_sso = True
+    sso_providers.provider_of(org_a.id).require_sso = True
     person = make.user(org=org_a)
     db_session.commit()
     response = make.login(client, person)
@@ -406,11 +408,11 @@ def test_require_sso_refuses_the_password_and_points_to_the_button(client, make,
     assert "do not match" in wrong.get_data(as_text=True)
     assert "signs you in through its own log-in" not in wrong.get_data(as_text=True)
     with pytest.raises(PermissionDenied):
-        sso.check_password_reset(person)
+        sso_login.check_password_reset(person)
 
 
 def test_require_sso_spares_administrators_and_other_organisations(client, make, org_a, db_session):
-    sso.provider_of(org_a.id).require_sso = True
+    sso_providers.provider_of(org_a.id).require_sso = True
     admin = make.user(Role.ADMIN, org=org_a)
     outsider = make.user()
     db_session.commit()
@@ -420,7 +422,7 @@ def test_require_sso_spares_administrators_and_other_organisations(client, make,
 
 
 def test_require_sso_lapses_while_the_provider_is_disabled(client, make, org_a, db_session):
-    row = sso.provider_of(org_a.id)
+    row = sso_providers.provider_of(org_a.id)
     row.require_sso, row.enabled = True, False
     person = make.user(org=org_a)
     db_session.commit()
@@ -466,7 +468,7 @@ def test_an_administrator_configures_a_provider_in_the_page(
     }
     saved = client.post(f"/beheer/organisaties/{org.id}/sso", data=form)
     assert saved.status_code == 302
-    row = sso.provider_of(org.id)
+    row = sso_providers.provider_of(org.id)
     assert (row.issuer, row.client_secret, row.require_sso) == (
         oidc_provider.issuer,
         SECRET_A,
@@ -480,7 +482,7 @@ def test_an_administrator_configures_a_provider_in_the_page(
     )
     assert again.status_code == 302
     db_session.expire_all()
-    row = sso.provider_of(org.id)
+    row = sso_providers.provider_of(org.id)
     assert row.client_secret == SECRET_A and row.require_sso is False
     entries = db.session.query(AuditEntry).filter_by(action="identity_provider.save").all()
     assert len(entries) == 2
@@ -508,7 +510,7 @@ def test_the_page_explains_every_refused_setting(client, make, oidc_provider, db
         assert response.status_code == 422, data
         assert expected in text, (data, text[:3000])
         assert "typed-secret-1" not in text  # the secret typed is not sent back
-    assert sso.provider_of(org.id) is None
+    assert sso_providers.provider_of(org.id) is None
 
 
 def test_only_administrators_reach_the_page(client, make, org_a, db_session):
@@ -525,21 +527,21 @@ def test_only_administrators_reach_the_page(client, make, org_a, db_session):
 
 def test_the_service_refuses_non_administrators(make, org_a, oidc_provider):
     organiser = make.user(Role.ORGANISER)
-    values = sso.ProviderInput(oidc_provider.issuer, "booking-a", SECRET_A)
+    values = sso_providers.ProviderInput(oidc_provider.issuer, "booking-a", SECRET_A)
     with pytest.raises(PermissionDenied):
-        sso.save_provider(org_a.id, values, actor=organiser)
+        sso_providers.save_provider(org_a.id, values, actor=organiser)
 
 
 def test_a_loopback_issuer_needs_the_setting(app):
     app.config["SSO_ALLOW_LOOPBACK_ISSUER"] = False
     try:
         with pytest.raises(ValidationError):
-            sso.normalise_issuer("http://127.0.0.1:8080/realms/x")
+            sso_providers.normalise_issuer("http://127.0.0.1:8080/realms/x")
         with pytest.raises(ValidationError):
-            sso.normalise_issuer("https://localhost/realms/x")
+            sso_providers.normalise_issuer("https://localhost/realms/x")
     finally:
         app.config["SSO_ALLOW_LOOPBACK_ISSUER"] = True
-    assert sso.normalise_issuer(" https://sso.example.nl/realms/gemeente ") == (
+    assert sso_providers.normalise_issuer(" https://sso.example.nl/realms/gemeente ") == (
         "https://sso.example.nl/realms/gemeente"
     )
 
@@ -575,7 +577,7 @@ def test_the_api_configures_a_provider_and_never_answers_the_secret(
     # Without the secret the stored one stays; require_sso needs enabled.
     kept = client.put(url, json={**body, "client_secret": None, "require_sso": True}, headers=admin)
     assert kept.status_code == 200 and kept.get_json()["require_sso"] is True
-    assert sso.provider_of(org.id).client_secret == SECRET_A
+    assert sso_providers.provider_of(org.id).client_secret == SECRET_A
     refused = client.put(url, json={**body, "enabled": False, "require_sso": True}, headers=admin)
     assert refused.status_code == 422
     assert "require_sso" in refused.get_json()["error"]["fields"]
@@ -628,8 +630,63 @@ def test_the_secret_is_in_no_page_answer_or_log_line(
     assert person.name in bodies[2]
     assert all(SECRET_A not in body for body in bodies)
     assert SECRET_A not in caplog.text
-    assert SECRET_A not in repr(sso.enabled_provider(org_a.id))
-    assert SECRET_A not in repr(sso.provider_of(org_a.id))
+    assert SECRET_A not in repr(sso_providers.enabled_provider(org_a.id))
+    assert SECRET_A not in repr(sso_providers.provider_of(org_a.id))
+
+
+def stored_secret(org_id: int) -> str:
+    """The column as the database holds it, past the model."""
+    return db.session.execute(
+        text("SELECT client_secret_encrypted FROM identity_providers WHERE organisation_id = :o"),
+        {"o": org_id},
+    ).scalar_one()
+
+
+def test_the_client_secret_is_stored_encrypted_and_the_log_in_still_works(
+    client, make, oidc_provider, db_session
+):
+    org = make.organisation("Gemeente Eedorp")
+    admin = make.user(Role.ADMIN, language="en")
+    person = make.user(org=org, email="els@eedorp.nl", password=None)
+    db_session.commit()
+    make.login(client, admin)
+    form = {"issuer": oidc_provider.issuer, "client_id": "booking-a", "client_secret": SECRET_A}
+    saved = client.post(f"/beheer/organisaties/{org.id}/sso", data={**form, "enabled": "y"})
+    assert saved.status_code == 302
+    raw = stored_secret(org.id)
+    assert SECRET_A not in raw
+    assert encryption.decrypt(raw, encryption.SSO_CLIENT_SECRET) == SECRET_A
+    assert encryption.decrypt(raw, encryption.TOTP_SECRET) is None  # a key per purpose
+    client.post("/uitloggen")
+    oidc_provider.add_user("els", "els@eedorp.nl")
+    assert sign_in(client, oidc_provider, org.id, "els").status_code == 302
+    assert person.name in client.get("/mijn").get_data(as_text=True)
+
+
+def test_a_secret_stored_under_another_secret_key_is_entered_again(
+    app, client, make, oidc_provider, org_a, db_session
+):
+    admin = make.user(Role.ADMIN, language="en")
+    key = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "another key, as after a rotation"
+    try:
+        foreign = encryption.encrypt(SECRET_A, encryption.SSO_CLIENT_SECRET)
+    finally:
+        app.config["SECRET_KEY"] = key
+    sso_providers.provider_of(org_a.id).client_secret_encrypted = foreign
+    db_session.commit()
+    refused = client.get(f"/inloggen/sso/{org_a.id}")
+    assert refused.status_code == 400
+    assert "Logging in through your organisation did not succeed" in refused.get_data(as_text=True)
+    make.login(client, admin)
+    url = f"/beheer/organisaties/{org_a.id}/sso"
+    form = {"issuer": oidc_provider.issuer, "client_id": "booking-a", "enabled": "y"}
+    assert "A secret is stored" not in client.get(url).get_data(as_text=True)
+    kept = client.post(url, data={**form, "client_secret": ""})
+    assert kept.status_code == 422 and "Enter the client secret." in kept.get_data(as_text=True)
+    assert client.post(url, data={**form, "client_secret": SECRET_A}).status_code == 302
+    db_session.expire_all()
+    assert sso_providers.enabled_provider(org_a.id).client_secret == SECRET_A
 
 
 def test_a_role_that_needs_two_step_verification_is_spared_it_after_sso(
@@ -655,7 +712,7 @@ def test_a_role_that_needs_two_step_verification_is_spared_it_after_sso(
 
 def test_require_sso_sends_no_password_reset_link(client, make, org_a, db_session):
     """The forgotten-password page answers as always, and sends nothing where SSO is required."""
-    sso.provider_of(org_a.id).require_sso = True
+    sso_providers.provider_of(org_a.id).require_sso = True
     person = make.user(org=org_a)
     outsider = make.user()
     db_session.commit()

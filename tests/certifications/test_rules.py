@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.attendance import services as attendance
-from booking.certifications import duties, services
+from booking.certifications import duties, services, verification
 from booking.certifications.models import Award, AwardState
 from booking.certifications.services import CertificationInput, add_months
 from booking.core.db import atomic
@@ -81,7 +81,7 @@ def test_a_correction_before_closing_withdraws_the_award(course):
     db.session.refresh(award)
     assert award.state == AwardState.WITHDRAWN
     assert award.status(datetime.now(UTC)) == "withdrawn"
-    assert services.verify(award.code).status == "revoked"
+    assert verification.verify(award.code).status == "revoked"
     assert len(_messages("award_withdrawn")) == 1
     assert db.session.scalar(
         select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "award.withdrawn")
@@ -109,7 +109,7 @@ def test_after_closing_an_organiser_revokes_with_a_reason(course):
     db.session.refresh(award)
     assert award.state == AwardState.REVOKED
     assert award.revoke_reason == "Presentielijst vervalst"
-    assert services.verify(award.code).status == "revoked"
+    assert verification.verify(award.code).status == "revoked"
     with pytest.raises(Conflict):
         atomic(services.revoke, award.id, "nog eens", actor=course.organiser)
     assert len(_messages("award_revoked")) == 1
@@ -230,7 +230,7 @@ def test_renewal_after_expiry_counts_from_the_completion(make, db_session):
         evidence_note="Eerder gevolgd",
         actor=setup.organiser,
     )
-    assert services.verify(old.code).status == "expired"
+    assert verification.verify(old.code).status == "expired"
     setup.record(0, ["attended"])
     new = _awards(enrolment_id=setup.places[0].id)[0]
     assert new.renews_id is None
@@ -258,15 +258,15 @@ def test_verification_says_only_name_certification_and_dates(course):
     for meeting in range(4):
         course.record(meeting, ["attended"])
     [award] = _awards()
-    found = services.verify(award.code.lower().replace("-", " "))
+    found = verification.verify(award.code.lower().replace("-", " "))
     assert found.status == "valid"
     assert found.name == course.places[0].user.name
     assert found.certification.name("en") == "Project assistant"
     assert (found.issued_at, found.expires_at) == (award.issued_at, award.expires_at)
     assert set(vars(found)) == {"status", "name", "certification", "issued_at", "expires_at"}
-    assert services.verify(award.code, now=award.expires_at).status == "expired"
-    assert services.verify("ABCD-EFGH-JKMN-PQRS") is None
-    assert services.verify("kort") is None
+    assert verification.verify(award.code, now=award.expires_at).status == "expired"
+    assert verification.verify("ABCD-EFGH-JKMN-PQRS") is None
+    assert verification.verify("kort") is None
 
 
 def test_known_and_unknown_codes_cost_the_same_statements(course, count_queries):
@@ -278,7 +278,7 @@ def test_known_and_unknown_codes_cost_the_same_statements(course, count_queries)
     for code in (award.code, "ABCD-EFGH-JKMN-PQRS", "?"):
         db.session.expire_all()
         count_queries.reset()
-        services.verify(code)
+        verification.verify(code)
         counts.append(len(count_queries.statements))
     assert counts == [1, 1, 1]
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from booking.accounts.models import ApiToken, Role, User
 from booking.accounts.services import create_api_token
-from booking.certifications import services as certifications
+from booking.certifications import verification
 from booking.certifications.models import Award, AwardState
 from booking.core.db import atomic
 from booking.core.errors import Conflict, NotFound, PermissionDenied
@@ -65,9 +65,9 @@ def test_erasure_keeps_every_aggregate_and_moves_the_waitlist_on(world, db_sessi
 
 
 def test_verification_says_withdrawn_on_erasure(world, db_session, client):
-    assert certifications.verify(world.award_code).status == "valid"
+    assert verification.verify(world.award_code).status == "valid"
     _erase(world)
-    found = certifications.verify(world.award_code)
+    found = verification.verify(world.award_code)
     assert found.status == "erased" and found.name == ""
     award = db_session.scalar(select(Award).where(Award.code == world.award_code))
     assert award.state == AwardState.REVOKED and award.erased_at is not None
