@@ -279,8 +279,8 @@ class ProviderSnapshot:
 
 
 SECRET_UNREADABLE = _l(
-    "De identiteitsprovider van deze organisatie kan nu niet worden gebruikt: het opgeslagen "
-    "client secret is niet meer leesbaar. Een beheerder moet het opnieuw invullen."
+    "This organisation's identity provider cannot be used now: its stored client secret can "
+    "no longer be read. An administrator must enter it again."
 )
 
 
