@@ -40,6 +40,12 @@ SENTINEL = "__NASTY__"
 ENDING = re.compile(r"/(cancel|erase|close|revoke|reject|decline|approve|accept|move)$")
 
 
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """Replaces the per-test clean-up: the module's `world` fixture empties the database."""
+    yield
+
+
 def _operations() -> list[tuple[str, str, dict]]:
     found = [
         (method.upper(), path, operation)
