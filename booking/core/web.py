@@ -187,6 +187,17 @@ def _form_too_large(app: Flask, req) -> bool:
     )
 
 
+def json_object() -> dict:
+    """A page's script's JSON body as an object: `{}` for anything else (no body, not JSON,
+    nested too deep for the parser, a bare number or list), so a view refuses it with its own
+    message instead of failing."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # silent covers ValueError only; 100,000 "[" is a RecursionError
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 

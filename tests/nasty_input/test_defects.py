@@ -162,6 +162,23 @@ def test_a_room_still_needed_is_named_when_it_is_left_out(client, make, db_sessi
     assert db_session.scalar(select(func.count(Room.id)).where(Room.venue_id == venue.id)) == 1
 
 
+# -- a page's script sends JSON: anything but an object is refused like a wrong one ----------
+
+
+def test_the_check_in_script_endpoint_refuses_bodies_that_are_no_object(client, make, db_session):
+    _admin(make, db_session, client)
+    session = make.session()
+    db_session.commit()
+    for body in (b"[" * 100_000 + b"]" * 100_000, b"NaN", b"[1, 2]", b'"code"', b"\xff\xfe"):
+        response = client.post(
+            f"/beheer/sessies/{session.id}/inchecken/json",
+            data=body,
+            content_type="application/json",
+        )
+        assert response.status_code == 422, body[:10]
+        assert response.get_json()["ok"] is False and response.get_json()["message"]
+
+
 # -- nothing to choose is not an error ---------------------------------------------------------
 
 

@@ -5,9 +5,10 @@ here. It fills each address from the world (conftest.py), opens every page that 
 as the first role that may see it (administrator first, then the organiser, team leader,
 advisor, HR, participant, and no one), reads every form on it, and then sends each form back
 with nasty values: every field at once with each value of the set, each field alone with
-numbers beyond every range, a 2 MB value, a field repeated 2,000 times and a 2 MB body. Pages
-are also opened with ids beyond every integer range and with nasty values in the query
-parameters their view reads.
+numbers beyond every range, a 2 MB value, a field repeated 2,000 times and a 2 MB body (and,
+where a view reads JSON for its page's script, the API walk's nasty bodies). Pages are also
+opened with ids beyond every integer range and with nasty values in the query parameters
+their view reads.
 
 Asserted for every answer: no 5xx; a refusal is a page (a form error with the error summary,
 or an error page), a redirect, or a 413 page that says the request was too large; a refusal
@@ -28,7 +29,7 @@ from flask import Flask
 from booking.demo import DEMO_PASSWORD
 from tests.nasty_input.conftest import ADMIN, ORGANISER, PARTICIPANT, TEAM_LEADER, row_counts
 from tests.nasty_input.forms import Form, forms_of
-from tests.nasty_input.values import BIG, NASTY_IDS, NASTY_TEXT
+from tests.nasty_input.values import BIG, NASTY_BODIES, NASTY_IDS, NASTY_TEXT
 
 ROLES = [
     ("admin", ADMIN),
@@ -49,6 +50,7 @@ ENDING = re.compile(
 LOG_OUT = re.compile(r"/(uitloggen|overal-uitloggen)$")
 # Numbers for each field on its own (each field also meets the whole set, all fields at once).
 ONE_FIELD = ["100000000000000000000", "1e400"]
+PAGE_IDS = [i for i in NASTY_IDS if i not in ("0", "1e3")]  # the converter's edges: ids
 QUERY = ["100000000000000000000", "1e400", "nan", "-1", "%ff", "%00"]
 _PARAM = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 _READS = re.compile(
@@ -156,6 +158,14 @@ def _rules(app: Flask) -> list:
     )
 
 
+def _reads_json(app: Flask, endpoint: str) -> bool:
+    try:
+        source = inspect.getsource(app.view_functions[endpoint])
+    except (OSError, TypeError):
+        return False
+    return "get_json" in source or "json_object" in source
+
+
 def _reads(app: Flask, endpoint: str) -> set[str]:
     """The query parameters a view reads (found in its source), its page number too."""
     try:
@@ -214,7 +224,7 @@ def test_every_page_survives_nasty_ids_and_queries(app, discovered):
         url = walker.url(rule)
         for name in _PARAM.findall(rule.rule):
             if name[0] in ("int", "integer"):
-                for value in NASTY_IDS[:4]:
+                for value in PAGE_IDS:
                     nasty = _fill_others(walker, rule, name[1], value)
                     walker.send(role, "GET", nasty, f"{name[1]}={value}")
         if rule.endpoint not in pages:
@@ -287,7 +297,7 @@ def test_every_form_survives_nasty_values(app, discovered):
         url = walker.url(rule)
         for name in _PARAM.findall(rule.rule):
             if name[0] in ("int", "integer"):
-                for value in NASTY_IDS[:4]:
+                for value in PAGE_IDS:
                     walker.send(
                         "admin",
                         "POST",
@@ -315,5 +325,11 @@ def test_every_form_survives_nasty_values(app, discovered):
             _post(walker, role, url, form, f"{first} 2,000 times", repeated)
             whole = form.data() + [(f"extra{i}", "x" * 4096) for i in range(512)]
             _post(walker, role, url, form, "a 2 MB body of many fields", whole)
+        if _reads_json(app, rule.endpoint):  # a script's endpoint: the API's nasty bodies
+            role = forms[0][0]
+            for label, raw in NASTY_BODIES:
+                walker.send(
+                    role, "POST", url, f"JSON {label}", data=raw, content_type="application/json"
+                )
     assert walked > 40, f"only {walked} forms walked"
     assert not walker.failures, report(walker.failures)
