@@ -243,6 +243,8 @@ def _walk(walk: Walk, role: str, full: bool) -> None:
             body = _with(base, position, walk.world, branch)
             for token in NASTY_JSON if full else NASTY_JSON_SHORT:
                 walk.send(role, f"body {label}={token[:40]}", data=_raw(body, token))
+    if not full:  # the whole bodies below are read before anyone's role counts
+        return
     if bases:
         for label, raw in NASTY_BODIES:
             walk.send(role, f"body: {label}", data=raw)

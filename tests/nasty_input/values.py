@@ -50,7 +50,6 @@ NASTY_BODIES = [
 # Form and query values (text, as a browser sends it).
 NASTY_TEXT = [
     "100000000000000000000",
-    "-100000000000000000000",
     "1e400",
     "-1",
     "nan",
@@ -60,7 +59,6 @@ NASTY_TEXT = [
     "\x7f\x08\x0b",
     "\u202eevil",
     "x" * 5000,
-    "2027-02-30",
     "99999-01-01T00:00",
 ]
 NASTY_TEXT_SHORT = ["100000000000000000000", "1e400", "nan", "\u202eevil", "x" * 5000]
