@@ -113,7 +113,7 @@ class Walker:
             problem = f"answered {status}"
         elif status == 422 and not _says_what(response, text):
             problem = "a 422 that says nothing about what was wrong"
-        elif status == 413 and "te groot" not in text:
+        elif status == 413 and not any(w in text for w in ("te groot", "too large")):
             problem = "a 413 page that does not say the request was too large"
         if problem:
             self.failures.append(f"{method} {url[:120]} as {role}, {where}: {problem}")
