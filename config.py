@@ -160,6 +160,14 @@ class Config:
     # file is kept between its dry run and the import.
     PEOPLE_IMPORT_MAX_BYTES = int(os.environ.get("PEOPLE_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
     PEOPLE_IMPORT_KEEP_MINUTES = int(os.environ.get("PEOPLE_IMPORT_KEEP_MINUTES", "60"))
+    # The largest request body read at all (the CSV upload above and its form's other parts
+    # fit): past it a page answers a 413 page, the API a JSON 413 `too_large` (which refuses
+    # bodies over 1 MB anyway, booking/api/errors.py). One form field may hold at most
+    # MAX_FORM_MEMORY_SIZE bytes, and a form at most MAX_FORM_PARTS fields (Flask's defaults,
+    # 500 kB and 1000, are kept): past them a 413 page too.
+    MAX_CONTENT_LENGTH = int(
+        os.environ.get("MAX_CONTENT_LENGTH", str(PEOPLE_IMPORT_MAX_BYTES + 1024 * 1024))
+    )
     PRODUCTION = False
 
 

@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 from markupsafe import Markup
@@ -28,7 +29,7 @@ from markupsafe import Markup
 from booking.accounts import second_factor, services, session_limits
 from booking.accounts.forms import CodeForm, LogOutEverywhereForm, PasswordConfirmForm
 from booking.core.db import atomic, utcnow
-from booking.core.errors import DomainError
+from booking.core.errors import BadRequest, DomainError
 from booking.core.urls import safe_next
 from booking.extensions import limiter
 
@@ -187,6 +188,8 @@ def setup():
     disable_form = PasswordConfirmForm(prefix="off")
     recovery_codes = None
     status = 200
+    if request.method == "POST" and action not in ("confirm", "recovery", "disable"):
+        raise BadRequest(_l("We do not know this form. Open the page again."))
     try:
         if action == "confirm" and code_form.validate_on_submit():
             recovery_codes = atomic(second_factor.confirm_setup, user, code_form.code.data)

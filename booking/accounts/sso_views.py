@@ -59,7 +59,9 @@ def choose():
     choices = atomic(sso_login.login_choices)
     if organisation_id is not None and organisation_id in {i for i, _name in choices}:
         return redirect(url_for("sso.start", org_id=organisation_id, next=target))
-    status = 422 if "org" in request.args else 200
+    # 422 for an organisation that is not among the choices; with none at all the page says
+    # that no organisation offers single sign-on, which answers any choice.
+    status = 422 if "org" in request.args and choices else 200
     return render_template(
         "accounts/sso/choose.html", choices=choices, target=target, invalid=status == 422
     ), status

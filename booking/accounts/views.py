@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -33,7 +34,7 @@ from booking.accounts.models import Role
 from booking.accounts.second_factor_views import password_accepted
 from booking.core.auth import roles_required
 from booking.core.db import atomic, utcnow
-from booking.core.errors import PermissionDenied, ValidationError
+from booking.core.errors import BadRequest, PermissionDenied, ValidationError
 from booking.core.urls import checked_next, safe_next
 from booking.core.web import LANGUAGE_COOKIE, arg_id
 from booking.extensions import limiter
@@ -120,6 +121,9 @@ def set_language():
     return response
 
 
+ACCOUNT_ACTIONS = ("language", "password", "token", "revoke")  # the forms of /account
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @limiter.limit(_credential_limit, methods=["POST"])  # password checks, new API tokens
 @limiter.limit(_credential_limit, methods=["POST"], key_func=_signed_in_account)
@@ -133,6 +137,8 @@ def account():
     status = 200
     action = request.form.get("action")
     if request.method == "POST":
+        if action not in ACCOUNT_ACTIONS:  # no form of the page sends another: say so
+            raise BadRequest(_l("We do not know this form. Open the page again."))
         if action == "language" and language_form.validate_on_submit():
             atomic(services.set_language, user, language_form.language.data)
             flash(_("Your language has been saved."), "success")

@@ -17,11 +17,17 @@ from booking.core.errors import DomainError, ValidationError
 from booking.extensions import db
 
 MAX_BODY_BYTES = 1_000_000
+TOO_LARGE = "The request body is larger than 1 MB."
 
 
 class BadRequest(DomainError):
     status = 400
     code = "bad_request"
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
 
 
 class Unauthorized(DomainError):
@@ -77,10 +83,10 @@ def json_body(optional: bool = False) -> dict:
     """The request body as a JSON object (an empty one is `{}` when `optional`); anything
     else is a 400, never a 500."""
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise BadRequest("The request body is too large.")
+        raise TooLarge(TOO_LARGE)
     raw = request.get_data(cache=True)
     if len(raw) > MAX_BODY_BYTES:
-        raise BadRequest("The request body is too large.")
+        raise TooLarge(TOO_LARGE)
     if not raw.strip():
         if optional:
             return {}

@@ -15,16 +15,18 @@ from booking.api.schemas import Error
 
 REF = "#/components/schemas/{model}"
 _ERRORS = {
-    400: "Malformed JSON or a body that is not a JSON object.",
+    400: "Malformed JSON, a body that is not a JSON object, or a NUL character in the address.",
     401: "No or a bad bearer token (see the WWW-Authenticate header).",
     403: "The token's role may not do this.",
     404: "No such item (or not visible to the caller).",
     409: "Conflicts with the current state (e.g. a full team booking, an overlapping place); "
     "`code` says which.",
+    413: "`too_large`: the request body is larger than 1 MB; nothing was changed.",
     422: "Invalid input; `fields` names every bad field by dotted path.",
     503: "`busy`: the database could not take a lock in time (a very busy moment); nothing "
     "was changed. Try again after the `Retry-After` header's seconds.",
 }
+NO_BODY_400 = "A NUL character in the address or the query string."
 RETRY_AFTER = {
     "Retry-After": {
         "description": "Seconds to wait before trying again.",
@@ -43,9 +45,10 @@ catalogue and sessions needs the token of an organiser or administrator. The bro
 session cookie is not accepted.
 
 **Errors**: always `{"error": {"code", "message", "fields"}}` with status 400, 401, 403, 404,
-409, 422 or 503 (`busy`, with `Retry-After`: any operation, at a moment the database is too
-busy; nothing was changed, try again); `fields` maps dotted paths (`meetings.0.starts_at`,
-`capacity.in_person`) to messages.
+409, 413 (`too_large`: a body over 1 MB), 422 or 503 (`busy`, with `Retry-After`: any
+operation, at a moment the database is too busy; nothing was changed, try again); `fields`
+maps dotted paths (`meetings.0.starts_at`, `capacity.in_person`) to messages. A NUL
+character anywhere in the address is a 400 for every operation.
 
 **Lists**: `{"items": [...], "page", "per_page", "has_more", "total"}`; `page` counts from 1,
 `per_page` is 1-100 (default 20), `total` is null where a list is not counted (sessions).
@@ -147,9 +150,9 @@ def _operation(endpoint: Endpoint, refs: dict, schemas: dict) -> dict:
     if endpoint.repeat:
         repeated = {key: value for key, value in success.items() if key != "headers"}
         responses["200"] = {**repeated, "description": endpoint.repeat}
-    codes = [401, 503]
+    codes = [400, 401, 503]  # 400: a NUL character in the address, refused before routing
     if endpoint.body is not None:
-        codes += [400, 422]
+        codes += [413, 422]
     if endpoint.query is not None:
         codes.append(422)
     if endpoint.auth != "public":
@@ -162,6 +165,8 @@ def _operation(endpoint: Endpoint, refs: dict, schemas: dict) -> dict:
     error_ref = refs[(Error, "serialization")]
     for code in sorted({*codes, *described}):
         description = described.get(code, _ERRORS[code])
+        if code == 400 and endpoint.body is None and code not in described:
+            description = NO_BODY_400
         responses[str(code)] = {"description": description, "content": _json(error_ref)}
     responses["503"]["headers"] = RETRY_AFTER
     operation["responses"] = responses

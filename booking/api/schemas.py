@@ -22,15 +22,22 @@ from pydantic import (
 )
 
 from booking.core.timez import AMSTERDAM
-from booking.core.web import MAX_INT  # the INTEGER bound every id taken from outside gets
+from booking.core.web import (
+    CONTROL_CHARACTERS,
+    MAX_INT,  # the INTEGER bound every id taken from outside gets
+)
 
 MIN_YEAR, MAX_YEAR = 1900, 9000
 
 
 def _plain_text(value: str) -> str:
-    """PostgreSQL refuses NUL characters and lone surrogates: say so instead of a 500."""
+    """PostgreSQL refuses NUL characters and lone surrogates: say so instead of a 500. The
+    other control characters (but tab and line breaks) are refused as on the pages
+    (booking.core.web CONTROL_CHARACTERS): they would break calendar invites and mail."""
     if "\x00" in value:
         raise ValueError("Text cannot contain NUL characters.")
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError("Text cannot contain control characters (such as Escape).")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

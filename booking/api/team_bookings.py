@@ -83,6 +83,10 @@ def find_people(actor: User, emails: Iterable[str]) -> dict[str, User]:
     body=TeamBookingIn,
     response=TeamBookingOut,
     status=201,
+    errors={
+        404: "`person_not_found`: an address is unknown, or not in the team leader's team; "
+        "`fields` names each (`participants.0`)."
+    },
 )
 def book_team(user, body: TeamBookingIn):
     """Team leaders book members of their own team; organisers book anyone. The result names

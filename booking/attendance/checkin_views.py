@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from booking.attendance import checkin, services
 from booking.core.db import atomic, utcnow
 from booking.core.errors import DomainError
-from booking.core.web import bounded_id
+from booking.core.web import bounded_id, json_object
 from booking.scheduling.models import Meeting, Session
 
 bp = Blueprint("attendance_checkin", __name__)
@@ -89,7 +89,7 @@ def check_in_form(session_id: int):
 @login_required
 def check_in_json(session_id: int):
     session = _session(session_id)
-    body = request.get_json(silent=True) or {}
+    body = json_object()
     meeting = _meeting(session, str(body.get("meeting_id") or ""))
     code = body.get("code") if isinstance(body.get("code"), str) else ""
     result = _check_in(session, meeting, code)

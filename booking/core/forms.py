@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import Form
+from wtforms import FieldList, Form, FormField
 from wtforms.fields.choices import SelectChoice
 
 from booking.core.errors import DomainError
@@ -59,6 +59,8 @@ def _find(form: Form, path: str):
                 return None
             node = getattr(candidate, "form", candidate) if part != parts[-1] else candidate
     if not hasattr(node, "errors") or hasattr(node, "_fields"):
+        return None
+    if isinstance(node, FieldList | FormField):  # their own errors are never shown: loose
         return None
     if isinstance(node.errors, dict):
         return None

@@ -11,19 +11,20 @@ import traceback
 from datetime import datetime
 from urllib.parse import unquote_plus
 
-from flask import Flask, abort, g, has_request_context, jsonify, render_template, request
+from flask import Flask, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from booking.core.db import is_busy
 from booking.core.error_summary import page_errors, unsummarised
-from booking.core.errors import DomainError
+from booking.core.errors import BadRequest, DomainError
 from booking.core.timez import AMSTERDAM
 from booking.extensions import db
 
@@ -41,6 +42,10 @@ def _escaped_html(self: LazyString) -> Markup:
 LazyString.__html__ = _escaped_html  # type: ignore[method-assign]
 
 LANGUAGE_COOKIE = "lang"
+CONTROL_MESSAGE = _l(
+    "What you sent contains control characters (invisible characters such as NUL or Escape). "
+    "Go back, remove them (type the text again instead of pasting it) and send it again."
+)
 
 
 class JsonLineFormatter(logging.Formatter):
@@ -145,13 +150,52 @@ def select_locale() -> str:
     return "nl"
 
 
-def _has_nul(req) -> bool:
-    """NUL bytes are refused up front: PostgreSQL cannot store them in text."""
-    if "\x00" in req.path or b"\x00" in req.query_string or b"%00" in req.query_string:
+# Control characters no one types: C0 but tab, line feed and carriage return. PostgreSQL
+# cannot store NUL in text; the others break calendar invites (RFC 5545 allows none in a
+# text), mail headers and terminals reading the logs. (A view may refuse more where it
+# knows better: a return address refuses DEL too, booking.core.urls.)
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _has_control_characters(req) -> bool:
+    """Refused up front, in the address, the query string and form fields alike. The API
+    reads JSON bodies only (its `Text` refuses the same characters, naming the field), so
+    its form bodies are not parsed here."""
+    if CONTROL_CHARACTERS.search(req.path) or b"\x00" in req.query_string:
         return True
+    if any(CONTROL_CHARACTERS.search(v) for values in req.args.listvalues() for v in values):
+        return True
+    if wants_json():
+        return False
     if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return any("\x00" in value for values in req.form.listvalues() for value in values)
+        return any(
+            CONTROL_CHARACTERS.search(value) for values in req.form.listvalues() for value in values
+        )
     return False
+
+
+def _form_too_large(app: Flask, req) -> bool:
+    """A form without a file is read whole (Werkzeug applies MAX_FORM_MEMORY_SIZE only to
+    the parts of a multipart body): held to the same bound, so a 2 MB text field is a 413
+    page, as it is in a multipart form, instead of reaching a view."""
+    limit = app.config.get("MAX_FORM_MEMORY_SIZE")
+    return bool(
+        limit
+        and req.mimetype == "application/x-www-form-urlencoded"
+        and (req.content_length or 0) > limit
+        and not wants_json()
+    )
+
+
+def json_object() -> dict:
+    """A page's script's JSON body as an object: `{}` for anything else (no body, not JSON,
+    nested too deep for the parser, a bare number or list), so a view refuses it with its own
+    message instead of failing."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # silent covers ValueError only; 100,000 "[" is a RecursionError
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def wants_json() -> bool:
@@ -272,8 +316,10 @@ def register_request_hooks(app: Flask) -> None:
         ok = 0 < len(supplied) <= 64 and supplied.replace("-", "").isalnum()
         g.request_id = supplied if ok else secrets.token_hex(8)
         g.started = time.perf_counter()
-        if _has_nul(request):
-            abort(400, description="Input may not contain NUL characters.")
+        if _form_too_large(app, request):
+            raise RequestEntityTooLarge()
+        if _has_control_characters(request):
+            raise BadRequest(CONTROL_MESSAGE)  # code bad_request, as NUL always was
 
     @app.after_request
     def finish_request(response):

@@ -437,21 +437,21 @@ def test_results_after_closing_are_a_409(client, world, assessed, db_session):
 @pytest.mark.parametrize(
     ("path", "method", "statuses"),
     [
-        ("/api/v1/certifications", "post", {"201", "400", "401", "403", "409", "422"}),
-        ("/api/v1/certifications", "get", {"200", "401", "403"}),
-        ("/api/v1/me/certifications", "get", {"200", "401", "403"}),
-        ("/api/v1/people/{email}/certifications", "get", {"200", "401", "403", "404"}),
+        ("/api/v1/certifications", "post", {"201", "400", "401", "403", "409", "413", "422"}),
+        ("/api/v1/certifications", "get", {"200", "400", "401", "403"}),
+        ("/api/v1/me/certifications", "get", {"200", "400", "401", "403"}),
+        ("/api/v1/people/{email}/certifications", "get", {"200", "400", "401", "403", "404"}),
         (
             "/api/v1/awards/{award_id}/revoke",
             "post",
-            {"200", "400", "401", "403", "404", "409", "422"},
+            {"200", "400", "401", "403", "404", "409", "413", "422"},
         ),
-        ("/api/v1/awards/{award_id}/certificate.pdf", "get", {"200", "401", "403", "404"}),
-        ("/api/v1/verify/{code}", "get", {"200", "401", "404"}),
+        ("/api/v1/awards/{award_id}/certificate.pdf", "get", {"200", "400", "401", "403", "404"}),
+        ("/api/v1/verify/{code}", "get", {"200", "400", "401", "404"}),
         (
             "/api/v1/sessions/{session_id}/results",
             "post",
-            {"200", "400", "401", "403", "404", "409", "422"},
+            {"200", "400", "401", "403", "404", "409", "413", "422"},
         ),
     ],
 )
