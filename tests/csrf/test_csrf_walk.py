@@ -11,6 +11,10 @@ matters, not a 404 or a missing route). A new route is walked without anyone lis
 The API (`/api/`) is the one exemption: it authenticates by bearer token only
 (`booking/api/auth.py` never reads the session cookie), so a write carrying only the browser's
 cookie is a 401 with the JSON error shape, and nothing changes.
+
+A GET carries no token, so the walk also opens every GET route with the cookie and real ids:
+none changes a row, but the few listed in WRITING_GETS, which a secret in the address
+authorises rather than the cookie.
 """
 
 from __future__ import annotations
@@ -23,14 +27,17 @@ from sqlalchemy import select
 
 from booking.accounts import onboarding
 from booking.accounts.models import Organisation, PeopleImport, Role, Team, User
+from booking.accounts.services import create_api_token
 from booking.advising.models import AdvisorBooking, AdvisorProfile, AdvisorSlot
 from booking.attendance import services as attendance
 from booking.attendance.models import SessionTrainer
+from booking.calendar.feeds import new_token
 from booking.catalogue.models import Category, Course, FundingProgramme, Speaker, TargetGroup
 from booking.certifications.models import Award, Certification
 from booking.core.db import atomic, utcnow
 from booking.demo import DEMO_PASSWORD, seed_demo
 from booking.enrolment import organiser, team
+from booking.enrolment.join_links import join_token
 from booking.enrolment.models import Enrolment, EnrolmentStatus, InCompanyRequest
 from booking.enrolment.offer_links import offer_token
 from booking.events.models import EventRegistration
@@ -311,8 +318,6 @@ def test_an_api_write_with_only_the_session_cookie_is_a_401(csrf_app, make, db_s
 
 
 def test_an_api_write_with_a_bearer_token_needs_no_csrf_token(csrf_app, make, db_session):
-    from booking.accounts.services import create_api_token
-
     admin = make.user(Role.ADMIN)
     secret = atomic(create_api_token, admin, "walk", days=30)[1]
     client = csrf_app.test_client()
@@ -378,3 +383,65 @@ def test_the_check_in_script_gets_the_refusal_as_json(csrf_app, make, db_session
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["code"] == "csrf_failed" and error["message"].startswith(CSRF_TEXT[0])
+
+
+# GET routes that may write, and why a forged link gains nothing: what authorises the write
+# is a secret in the address, not the browser's cookie.
+WRITING_GETS = {
+    "second_factor.setup": "opening the set-up page makes the secret it shows, once (a reload "
+    "shows the same; one already on is never touched): a forged link makes a pending secret "
+    "that only the person's own browser is ever shown",
+    "enrolment.join": "the join link's signed token names the place, not the cookie: opened "
+    "from an hour before the start it records online attendance for that place, once "
+    "(attendance.record_online), whoever's browser opens it",
+}
+
+
+def get_path_values(rule, world: dict) -> dict:
+    names = set(rule.arguments)
+    if rule.endpoint.startswith("calendar."):
+        return {"token": world["feed"]}
+    if rule.endpoint == "enrolment.join":
+        return {"token": world["join"]}
+    if "code" in names:  # /verify/<code>, /api/v1/verify/<code>
+        return {"code": "ABCDEFGHJKMNPQRS"}  # well formed; only its digest is stored
+    return path_values(rule, world) if names else {}
+
+
+def test_no_page_opened_with_get_changes_anything(csrf_app, make, db_session):
+    """A GET carries no CSRF token, so none may change what the cookie's owner owns: every GET
+    route, with real ids, leaves every table as it was (but the listed ones)."""
+    world = build_world(make)
+    admin = _first(User, User.email == ADMIN)
+    world["feed"] = atomic(new_token, admin)
+    world["join"] = join_token(_first(Enrolment))
+    db.session.commit()
+    client = csrf_app.test_client()
+    log_in(client, ADMIN, DEMO_PASSWORD)
+    endpoints = {rule.endpoint for rule in csrf_app.url_map.iter_rules()}
+    assert set(WRITING_GETS) <= endpoints  # the exemptions still exist
+
+    rules = [
+        rule
+        for rule in csrf_app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint not in WRITING_GETS and rule.endpoint != "static"
+    ]
+    assert len(rules) > 100
+    adapter = csrf_app.url_map.bind("localhost")
+    before = snapshot()
+    changed, failed = [], []
+    with csrf_app.test_request_context():
+        paths = [
+            (rule.endpoint, adapter.build(rule.endpoint, get_path_values(rule, world)))
+            for rule in rules
+        ]
+    for endpoint, path in paths:
+        response = client.get(path)
+        if response.status_code >= 500:
+            failed.append((endpoint, path, response.status_code))
+        after = snapshot()
+        if changed_tables(before, after):
+            changed.append((endpoint, changed_tables(before, after)))
+            before = after
+    assert failed == []
+    assert changed == []
