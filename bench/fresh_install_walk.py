@@ -438,6 +438,7 @@ def organiser(walk: Walk, page: Page) -> None:
     page.get_by_role("button", name="Sessie opslaan").click()
     page.wait_for_load_state()
     walk.shot(page, role, "programme-item-saved")
+    organiser_extras(walk, page)
     for path, step in (
         ("/", "catalogue"),
         ("/evenementen", "events"),
@@ -446,6 +447,49 @@ def organiser(walk: Walk, page: Page) -> None:
         walk.goto(page, path)
         walk.shot(page, role, step)
     walk.log_out(page)
+
+
+def organiser_extras(walk: Walk, page: Page) -> None:
+    """What else the demo has: a speaker, a funding programme, a certification, advisors."""
+    role = "organiser"
+    walk.goto(page, "/mijn")
+    page.get_by_role("link", name="Sprekers en trainers").first.click()
+    page.wait_for_load_state()
+    walk.shot(page, role, "speakers-empty")
+    page.get_by_role("link", name="Spreker toevoegen").click()
+    page.get_by_label("Naam", exact=True).fill("Sam Spreker")
+    page.get_by_label("Rol of beroep").fill("bedrijfsarts")
+    page.get_by_label("Korte biografie").fill("Twintig jaar bedrijfsarts.")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    page.wait_for_load_state()
+    walk.shot(page, role, "speaker-saved")
+
+    walk.goto(page, "/mijn")
+    page.get_by_role("link", name=re.compile("Categorieën, doelgroepen")).first.click()
+    page.get_by_role("link", name="Nieuw financieringsprogramma toevoegen").click()
+    page.get_by_label("Naam (Nederlands)").fill("Regionaal Werkfonds")
+    page.get_by_label("Naam (Engels)").fill("Regional Work Fund")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    page.wait_for_load_state()
+    walk.shot(page, role, "programme-saved")
+
+    walk.goto(page, "/mijn")
+    page.get_by_role("link", name="Certificeringen beheren").first.click()
+    page.wait_for_load_state()
+    walk.shot(page, role, "certifications-empty")
+    page.get_by_role("link", name="Certificering vastleggen").click()
+    page.get_by_label("Naam (Nederlands)").fill("Gezond werken")
+    page.get_by_label("Gezond werken", exact=True).check()
+    page.get_by_label("Alle bijeenkomsten bijgewoond").check()
+    page.get_by_label("Geen toetsing").check()
+    page.get_by_label("Geldig gedurende (maanden)").fill("24")
+    page.get_by_role("button", name="Certificering opslaan").click()
+    page.wait_for_load_state()
+    walk.shot(page, role, "certification-saved")
+    walk.goto(page, "/beheer/adviseurs")
+    walk.shot(page, role, "advisors")
+    walk.goto(page, "/beheer/berichten")
+    walk.shot(page, role, "undelivered-messages")
 
 
 def advisor(walk: Walk, page: Page) -> None:
