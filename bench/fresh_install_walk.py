@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -593,7 +593,92 @@ def hr(walk: Walk, page: Page) -> None:
     walk.log_out(page)
 
 
-STEPS = [administrator, onboarding, organiser, advisor, participant, team_leader, hr]
+def api(walk: Walk, page: Page) -> None:
+    """The administrator makes an API token on the account page and builds, through the API
+    alone, what the pages made: an organisation with a team and people, the lists, a venue, a
+    course, a session, an event, a speaker."""
+    role = "api"
+    walk.log_in(page, ADMIN[0])
+    walk.second_factor(page, "admin", ADMIN[0])
+    walk.goto(page, "/account")
+    page.get_by_label("Naam van het token").fill("koppeling")
+    page.get_by_label("Je huidige wachtwoord").last.fill(PASSWORD)
+    page.get_by_role("button", name="Token aanmaken").click()
+    page.wait_for_load_state()
+    walk.shot(page, role, "token")
+    token = page.get_by_test_id("new-token").inner_text().strip()
+    request = page.context.request
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def post(path: str, body: dict) -> dict:
+        answer = request.post(walk.base + "/api/v1" + path, data=body, headers=headers)
+        print(f"  {role:12} POST {path:34} {answer.status}")
+        if answer.status != 201:
+            walk.problems.append(f"API POST {path}: {answer.status} {answer.text()[:300]}")
+            return {}
+        return answer.json()
+
+    organisation = post("/organisations", {"name": "Gemeente Noordwijk"})
+    team = post(f"/organisations/{organisation.get('id')}/teams", {"name": "Burgerzaken"})
+    post(
+        "/people",
+        {
+            "email": "api-deelnemer@noordwijk.example.nl",
+            "name": "Api Deelnemer",
+            "role": "participant",
+            "organisation_id": organisation.get("id"),
+            "team_id": team.get("id"),
+        },
+    )
+    category = post("/categories", {"name": "Digitale vaardigheden", "name_en": "Digital skills"})
+    post("/target-groups", {"name": "Starters", "name_en": "Starters"})
+    post("/funding-programmes", {"name": "Digitaal Fonds", "name_en": "Digital Fund"})
+    speaker = post("/speakers", {"name": "Dana Docent", "role": "trainer"})
+    venue = post(
+        "/venues",
+        {
+            "kind": "physical",
+            "name": "Bibliotheek Noordwijk",
+            "address": "Plein 2",
+            "postcode": "2201 AA",
+            "city": "Noordwijk",
+            "rooms": [{"name": "Leeszaal", "capacity": 16}],
+        },
+    )
+    course = post(
+        "/courses",
+        {
+            "title": "Veilig online",
+            "description": "Phishing herkennen en sterke wachtwoorden.",
+            "category": category.get("slug", ""),
+            "format": "workshop",
+            "speaker_ids": [speaker["id"]] if speaker else [],
+        },
+    )
+    start = (datetime.now(UTC) + timedelta(days=21)).replace(hour=9, minute=0, microsecond=0)
+    post(
+        "/sessions",
+        {
+            "course_id": course.get("id"),
+            "mode": "physical",
+            "capacity": {"in_person": 16},
+            "meetings": [
+                {
+                    "starts_at": start.isoformat(),
+                    "ends_at": (start + timedelta(hours=3)).isoformat(),
+                }
+            ],
+            "venue_id": venue.get("id"),
+            "room_id": (venue.get("rooms") or [{}])[0].get("id"),
+        },
+    )
+    post("/events", {"title": "Digitale week", "kind": "festival", "capacity": 50})
+    walk.goto(page, "/")
+    walk.shot(page, role, "catalogue-after-api")
+    walk.log_out(page)
+
+
+STEPS = [administrator, onboarding, organiser, advisor, participant, team_leader, hr, api]
 
 if __name__ == "__main__":
     sys.exit(main())
