@@ -678,7 +678,25 @@ def api(walk: Walk, page: Page) -> None:
     walk.log_out(page)
 
 
-STEPS = [administrator, onboarding, organiser, advisor, participant, team_leader, hr, api]
+def phone(walk: Walk, page: Page) -> None:
+    """The participant's pages at phone width (390 CSS px)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    walk.log_in(page, PEOPLE["participant"][0])
+    for path, step in (
+        ("/", "phone-catalogue"),
+        ("/cursussen/gezond-werken", "phone-course"),
+        ("/mijn", "phone-overview"),
+        ("/evenementen/week-van-de-vitaliteit", "phone-event"),
+        ("/loopbaangesprekken", "phone-career-conversations"),
+    ):
+        walk.goto(page, path)
+        walk.shot(page, "participant", step)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > 390:
+            walk.problems.append(f"{path}: {wide} px wide at a phone's 390 px")
+
+
+STEPS = [administrator, onboarding, organiser, advisor, participant, team_leader, hr, api, phone]
 
 if __name__ == "__main__":
     sys.exit(main())
