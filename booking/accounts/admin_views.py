@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from booking.accounts import importer, people, queries
+from booking.accounts import importer, onboarding, people, queries
 from booking.accounts.forms import (
     ActiveForm,
     ConfirmImportForm,
@@ -214,7 +214,13 @@ def new_person():
         except DomainError as error:
             problems = show_errors(form, error, {"education_level": "education_level"})
         else:
-            flash(_("The person has been added. They have no password yet."), "success")
+            flash(
+                _(
+                    "The person has been added and gets an invitation by e-mail to choose a "
+                    "password."
+                ),
+                "success",
+            )
             return redirect(url_for(".person", person_id=new_id), code=303)
     return render_template(
         "accounts/admin/person_form.html", form=form, person=None, problems=problems
@@ -276,6 +282,25 @@ def person(person_id: int):
         problems=problems,
         active_form=ActiveForm(formdata=None, active="0" if found.active else "1"),
     ), _status(problems, form)
+
+
+@bp.post("/beheer/mensen/<int:person_id>/uitnodiging")
+@admin_required
+def send_invitation(person_id: int):
+    """Mail the person (again) a link to choose a password: for one whose first invitation
+    expired or got lost. The rule is `onboarding.send_invitation`'s (active people only, the
+    previous link stops working, audited), as for the API and the command line."""
+    try:
+        found = people.person(person_id)
+    except DomainError:
+        abort(404)
+    try:
+        atomic(onboarding.send_invitation, found, sender=_me())
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("The invitation has been sent to %(email)s.", email=found.email), "success")
+    return redirect(url_for(".person", person_id=person_id), code=303)
 
 
 @bp.post("/beheer/mensen/<int:person_id>/actief")

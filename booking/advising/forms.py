@@ -81,10 +81,16 @@ class ProfileForm(FlaskForm):
 
 
 class AdvisorForm(ProfileForm):
+    """An organiser fills in someone else's profile: the labels speak about the advisor."""
+
     email = StringField(
         _l("E-mail address"),
         validators=[DataRequired(_l("Enter an e-mail address.")), Length(max=254)],
     )
+    location = StringField(
+        _l("Where the advisor usually is"), validators=[Optional(), Length(max=200)]
+    )
+    bio = TextAreaField(_l("About the advisor"), validators=[Optional(), Length(max=5000)])
 
 
 class NoteForm(FlaskForm):

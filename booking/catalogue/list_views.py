@@ -30,6 +30,19 @@ LISTS = {
     ),
 }
 
+# The "add" link and heading of each list, whole: Dutch puts "nieuw" or "nieuwe" before the
+# noun as its gender asks, which "Add a %(what)s" cannot ("nieuwe financieringsprogramma").
+ADD_TITLES = {
+    "categorieen": _l("Add a category"),
+    "doelgroepen": _l("Add a target group"),
+    "programmas": _l("Add a funding programme"),
+}
+EDIT_TITLES = {  # the same, so a heading starts with a capital ("%(what)s wijzigen" did not)
+    "categorieen": _l("Edit category"),
+    "doelgroepen": _l("Edit target group"),
+    "programmas": _l("Edit funding programme"),
+}
+
 
 def _list(kind: str):
     if kind not in LISTS:
@@ -67,6 +80,7 @@ def lists():
             "kind": kind,
             "heading": heading,
             "singular": singular,
+            "add_title": ADD_TITLES[kind],
             "rows": queries.listed(model, include_retired=True),
             "in_use": queries.courses_per_item(model),
             "programmes": model is FundingProgramme,
@@ -106,6 +120,7 @@ def _save(kind: str, item_id: int | None):
         kind=kind,
         heading=heading,
         singular=singular,
+        title=EDIT_TITLES[kind] if item is not None else ADD_TITLES[kind],
         problems=problems,
     ), status
 

@@ -13,9 +13,11 @@ from urllib.parse import unquote_plus
 
 from flask import Flask, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -354,6 +356,21 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("errors/error.html", status=error.status, message=error.message), (
             error.status
         )
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        """A form posted without this browser's token (a forged form, or a page kept open
+        past the end of its log-in): nothing happened, and the person learns what to do. The
+        check-in page's script posts JSON and shows the message."""
+        db.session.rollback()
+        message = _(
+            "This form cannot be processed: it has expired or did not come from this site. "
+            "Reload the page and try again."
+        )
+        if wants_json() or request.is_json:
+            return json_error(400, "csrf_failed", message)
+        page = render_template("errors/error.html", status=400, message=message)
+        return page, 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -31,7 +31,10 @@
       body: JSON.stringify({ code: code, meeting_id: meeting }),
     })
       .then(function (answer) { return answer.json(); })
-      .then(function (body) { show(body.ok, body.message); })
+      .then(function (body) {
+        // A refused form (its token expired with the log-in) answers {"error": {"message"}}.
+        show(body.ok, body.error ? body.error.message : body.message);
+      })
       .catch(function () { show(false, camera.dataset.networkError); })
       .finally(function () { busy = false; });
   }

@@ -309,6 +309,7 @@ MATRIX: dict[str, Expect] = {
     "POST /beheer/locaties/nieuw": expect(ok=STAFF),
     "POST /beheer/mensen/<int:person_id>": expect(ok=ADMINS),
     "POST /beheer/mensen/<int:person_id>/actief": expect(ok=ADMINS),
+    "POST /beheer/mensen/<int:person_id>/uitnodiging": expect(ok=ADMINS),
     "POST /beheer/mensen/importeren": expect(ok=ADMINS),
     "POST /beheer/mensen/importeren/<int:upload_id>": expect(ok=ADMINS),
     "POST /beheer/mensen/nieuw": expect(ok=ADMINS),

@@ -76,9 +76,9 @@ def test_festival_visitor_picks_one_workshop_per_round_and_waits_for_the_full_on
     page.get_by_role("button", name="Aanmelden").click()
 
     expect(page.get_by_role("status")).to_have_text(
-        "U bent aangemeld. Bekijk hieronder de status van elke keuze."
+        "Je bent aangemeld. Bekijk hieronder de status van elke keuze."
     )
-    expect(page.get_by_role("heading", name="Uw aanmelding")).to_be_visible()
+    expect(page.get_by_role("heading", name="Je aanmelding")).to_be_visible()
     expect(choice(page, FULL)).to_contain_text("Op de wachtlijst (nummer 1 op de wachtlijst)")
     expect(choice(page, "Solliciteren bij de overheid")).to_contain_text("Bevestigd")
     expect(choice(page, "Vitaal aan het werk")).to_contain_text("Bevestigd")
@@ -88,7 +88,7 @@ def test_festival_visitor_picks_one_workshop_per_round_and_waits_for_the_full_on
     # waitlist, the other choices kept.
     page.get_by_role("radio", name="Werken vanuit je kracht").check()
     page.get_by_role("button", name="Mijn keuzes opslaan").click()
-    expect(page.get_by_role("status")).to_have_text("Uw keuzes zijn gewijzigd.")
+    expect(page.get_by_role("status")).to_have_text("Je keuzes zijn gewijzigd.")
     expect(choice(page, "Werken vanuit je kracht")).to_contain_text("Bevestigd")
     expect(choice(page, FULL)).to_have_count(0)
     expect(page.locator(".registration-choices li")).to_have_count(3)
