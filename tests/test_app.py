@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -87,6 +88,15 @@ def test_translation_catalogues_are_complete(language):
             translated[key] = strings
     missing = sorted(str(m) for m in _source_messages() if m not in translated)
     assert missing == [], f"untranslated in {language}: run `make i18n-update` and translate"
+
+
+def test_every_page_names_the_centre_icon(client):
+    """Browsers ask for an icon on every page: named in the page, so no /favicon.ico 404s."""
+    text = client.get("/").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', text).group(1)
+    icon = client.get(href)
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert b"<svg" in icon.data
 
 
 def test_every_page_has_the_dutch_shell(client):
