@@ -16,10 +16,10 @@ Playwright and /usr/bin/chromium:
 - the participant enrols, the team leader books a place for their team, HR looks at their
   organisation's people, the advisor publishes times.
 
-Every step takes a screenshot into SCREENS (default /work/screens/<role>-<step>.png) and fails
+Every step takes a screenshot into SCREENS (default <tmp>/fresh_walk_screens/<role>-<step>.png) and fails
 loudly on an error page. It prints what it did and where the screenshots are.
 
-    .venv/bin/python bench/fresh_install_walk.py [--port 5077] [--screens /work/screens]
+    .venv/bin/python bench/fresh_install_walk.py [--port 5077] [--screens DIR]
 """
 
 from __future__ import annotations
@@ -285,7 +285,7 @@ def dump(page: Page) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=5077)
-    parser.add_argument("--screens", type=Path, default=Path("/work/screens"))
+    parser.add_argument("--screens", type=Path, default=TMP / "fresh_walk_screens")
     parser.add_argument("--database", type=Path, default=TMP / "fresh_walk.sqlite")
     parser.add_argument("--mail", type=Path, default=TMP / "fresh_walk_mail")
     parser.add_argument("--only", default="", help="comma-separated roles to stop after")
