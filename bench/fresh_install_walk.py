@@ -16,8 +16,9 @@ Playwright and /usr/bin/chromium:
 - the participant enrols, the team leader books a place for their team, HR looks at their
   organisation's people, the advisor publishes times.
 
-Every step takes a screenshot into SCREENS (default <tmp>/fresh_walk_screens/<role>-<step>.png) and fails
-loudly on an error page. It prints what it did and where the screenshots are.
+Every step takes a screenshot into SCREENS (default <tmp>/fresh_walk_screens, named
+<role>-<step>.png) and fails loudly on an error page. It prints what it did and where the
+screenshots are.
 
     .venv/bin/python bench/fresh_install_walk.py [--port 5077] [--screens DIR]
 """
