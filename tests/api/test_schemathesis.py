@@ -16,6 +16,7 @@ import contextvars
 import itertools
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -31,8 +32,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from booking.accounts.services import create_api_token
+from booking.advising import advisors
 from booking.api.openapi import document
 from booking.enrolment.services import enrol
+from tests.advising.conftest import MEETING
+from tests.api.conftest import bearer, iso
+from tests.events.fixtures import make_festival
 
 # Examples per operation (~95 operations): valid requests, and requests the document forbids
 # (which must be refused with a documented 4xx, never a 500).
@@ -54,7 +59,7 @@ class Failure:
 
 
 @pytest.fixture
-def real(make, db_session) -> dict:
+def real(make, db_session, client) -> dict:
     """A small world: ids per path parameter name that point at real objects, and tokens."""
     schiedam = make.organisation("Gemeente Schiedam")
     ict = make.team(schiedam, "ICT")
@@ -69,13 +74,44 @@ def real(make, db_session) -> dict:
     course = make.course("Netwerken met LinkedIn", target_groups=["mbo"])
     venue = make.physical_venue("Stadskantoor", rooms=(("Zaal 1", 20),))
     make.online_venue("Teams")
-    session = make.session(course, venue=venue, capacity={"in_person": 20})
+    session = make.session(course, venue=venue, start=make.future(12), capacity={"in_person": 20})
     other = make.session(course, venue=venue, start=make.future(30), capacity={"in_person": 5})
     enrolment = enrol(session.id, participant, actor=participant).enrolment
     db_session.flush()
+    event_id, event_sessions, _ = make_festival(make, db_session)
+    adviser = make.user("advisor", org=None, education_level=None)
+    advisors.set_advisor(adviser, advisors.ProfileData(meeting_url=MEETING), actor=adviser)
     _, admin_token = create_api_token(admin)
     _, organiser_token = create_api_token(organiser)
+    _, participant_token = create_api_token(participant)
     db_session.commit()
+    # What a client makes through the API: a registration, an advisor's slot and its booking.
+    as_admin, as_participant = bearer(admin_token), bearer(participant_token)
+    registration = client.post(
+        f"/api/v1/events/{event_id}/registrations",
+        json={"choices": [event_sessions[0]]},
+        headers=as_participant,
+    )
+    assert registration.status_code == 201, registration.get_json()
+    slot_ids = []
+    for days in (3, 4):
+        start = make.future(days, 10)
+        slot = client.post(
+            "/api/v1/advisor-slots",
+            json={
+                "advisor": adviser.email,
+                "starts_at": iso(start),
+                "ends_at": iso(start + timedelta(minutes=45)),
+                "mode": "online",
+            },
+            headers=as_admin,
+        )
+        assert slot.status_code == 201, slot.get_json()
+        slot_ids.append(slot.get_json()["id"])
+    booked = client.post(
+        f"/api/v1/advisor-slots/{slot_ids[0]}/booking", json={}, headers=as_participant
+    )
+    assert booked.status_code == 201, booked.get_json()
     return {
         "tokens": [admin_token, admin_token, organiser_token, None],
         "ids": {
@@ -84,6 +120,10 @@ def real(make, db_session) -> dict:
             "course_id": [course.id],
             "venue_id": [venue.id],
             "organisation_id": [schiedam.id],
+            "event_id": [event_id],
+            "registration_id": [registration.get_json()["id"]],
+            "slot_id": slot_ids,
+            "booking_id": [booked.get_json()["id"]],
             "user_id": [participant.id, organiser.id],
             # never the administrator's own address: erasing it would end the run's token
             "email": [participant.email, leader.email],
@@ -120,47 +160,55 @@ def _with_real_ids(operation, mode, ids: dict):
     return strategy()
 
 
+def _send(app, case, token) -> tuple[int, str] | None:
+    """One request, checked; (status, problem) when the answer is not as documented."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        # As IsolatedClient does: a fresh context per request, as a server would have.
+        response = contextvars.Context().run(case.call, app=app, headers=headers)
+    except Exception as error:  # the testing app lets a 500's exception through
+        return 500, f"{type(error).__name__}: {error}"
+    try:
+        case.validate_response(response, checks=CHECKS, headers=headers)
+    except AssertionError as error:  # schemathesis's FailureGroup is one
+        return response.status_code, str(error)[:600]
+    return None
+
+
+def _exercise(app, operation, mode, real: dict, failures: list[Failure]) -> None:
+    label = f"{operation.label} ({mode.value})"
+
+    @settings(
+        max_examples=EXAMPLES[mode],
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],  # no shrinking: the report names the case
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=_with_real_ids(operation, mode, real["ids"]), token=st.sampled_from(real["tokens"]))
+    def run(case, token):
+        found = _send(app, case, token)
+        if found is not None:
+            failures.append(Failure(label, _label(case), *found))
+
+    try:
+        run()
+    except Unsatisfiable:
+        # Nothing in the operation can be made invalid (no parameters, no body).
+        assert mode is GenerationMode.NEGATIVE, operation.label
+
+
 def test_every_operation_answers_as_documented(app, real):
     schema = schemathesis.openapi.from_dict(document())
-    failures: list[Failure] = []
-    started = time.monotonic()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 80  # the whole document, not a corner of it
-
+    failures: list[Failure] = []
+    started = time.monotonic()
     for operation, mode in itertools.product(operations, EXAMPLES):
-        label = f"{operation.label} ({mode.value})"
-
-        @settings(
-            max_examples=EXAMPLES[mode],
-            derandomize=True,
-            database=None,
-            deadline=None,
-            phases=[Phase.explicit, Phase.generate],  # no shrinking: the report names the case
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=_with_real_ids(operation, mode, real["ids"]), token=st.sampled_from(real["tokens"]))
-        def run(case, token):
-            headers = {"Authorization": f"Bearer {token}"} if token else {}
-            # As IsolatedClient does: a fresh context per request, as a server would have.
-            try:
-                response = contextvars.Context().run(case.call, app=app, headers=headers)
-            except Exception as error:  # the testing app lets a 500's exception through
-                failures.append(Failure(label, _label(case), 500, f"{type(error).__name__}: {error}"))
-                return
-            try:
-                case.validate_response(response, checks=CHECKS, headers=headers)
-            except AssertionError as error:  # schemathesis's FailureGroup is one
-                failures.append(
-                    Failure(label, _label(case), response.status_code, str(error)[:600])
-                )
-
-        try:
-            run()
-        except Unsatisfiable:
-            # Nothing in the operation can be made invalid (no parameters, no body).
-            assert mode is GenerationMode.NEGATIVE, operation.label
-
+        _exercise(app, operation, mode, real, failures)
     elapsed = time.monotonic() - started
+
     seen: dict[tuple[str, int], Failure] = {}
     for failure in failures:
         seen.setdefault((failure.operation, failure.status), failure)
