@@ -13,6 +13,7 @@ real ids below already reach the operations' deeper paths.
 from __future__ import annotations
 
 import contextvars
+import copy
 import itertools
 import time
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -170,8 +172,9 @@ def _send(app, case, token) -> tuple[int, str] | None:
         return 500, f"{type(error).__name__}: {error}"
     try:
         case.validate_response(response, checks=CHECKS, headers=headers)
-    except AssertionError as error:  # schemathesis's FailureGroup is one
-        return response.status_code, str(error)[:600]
+    except FailureGroup as group:
+        problems = "; ".join(f"{type(e).__name__}: {e}"[:400] for e in group.exceptions)
+        return response.status_code, problems
     return None
 
 
@@ -225,3 +228,21 @@ def test_the_run_reaches_real_objects(app, client, real):
     assert session.status_code == 200
     person = client.get(f"/api/v1/people/{real['participant']}", headers=headers)
     assert person.status_code == 200
+
+
+def test_the_checks_catch_an_answer_that_breaks_the_document(app, real):
+    """The harness is not blind: against a document that says something else, the same
+    requests are reported (a missing documented field, an undocumented status)."""
+    doc = copy.deepcopy(document())
+    name = doc["paths"]["/api/v1/sessions/{session_id}"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]["$ref"].rsplit("/", 1)[-1]
+    doc["components"]["schemas"][name]["required"].append("no_such_field")
+    del doc["paths"]["/api/v1/sessions/{session_id}"]["get"]["responses"]["404"]
+    operation = schemathesis.openapi.from_dict(doc)["/api/v1/sessions/{session_id}"]["GET"]
+    token = real["tokens"][0]
+
+    found = _send(app, operation.Case(path_parameters={"session_id": real["session"]}), token)
+    assert found is not None and found[0] == 200 and "no_such_field" in found[1]
+    found = _send(app, operation.Case(path_parameters={"session_id": 999999}), token)
+    assert found is not None and found[0] == 404 and "Undocumented" in found[1]
