@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from booking.accounts.models import (
     AccountToken,
@@ -336,17 +336,23 @@ def revoke_api_token(user: User, token_id: int) -> None:
 # -- people -------------------------------------------------------------------------------------
 
 
+def _same_name(column, name: str | None):
+    """The column is this name, whatever its case. The exact match as well: the database's
+    lower() may leave letters outside ASCII as they are (SQLite's does), so a name such as
+    "Ærø" would otherwise miss itself and only meet the unique constraint."""
+    name = (name or "").strip()
+    return or_(column == name, func.lower(column) == name.lower())
+
+
 def organisation_by_name(name: str) -> Organisation | None:
-    return db.session.scalar(
-        select(Organisation).where(func.lower(Organisation.name) == (name or "").strip().lower())
-    )
+    return db.session.scalar(select(Organisation).where(_same_name(Organisation.name, name)))
 
 
 def team_by_name(organisation: Organisation, name: str) -> Team | None:
     return db.session.scalar(
         select(Team).where(
             Team.organisation_id == organisation.id,
-            func.lower(Team.name) == (name or "").strip().lower(),
+            _same_name(Team.name, name),
         )
     )
 

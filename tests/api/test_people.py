@@ -180,6 +180,27 @@ def test_administrators_manage_organisations_and_teams(client, world, as_role, d
     ]
 
 
+@pytest.mark.parametrize("name", ["Ærø Gemeente", "Gemeente ÎJsselstein", "Ωmega"])
+def test_a_repeated_name_outside_ascii_is_name_taken_not_a_500(client, world, as_role, name):
+    """Found by schemathesis: SQLite's lower() leaves letters outside ASCII as they are, so
+    the case-blind duplicate check missed the name itself and the insert hit the unique
+    constraint (a 500). The exact name is now matched as well, for teams too."""
+    headers = as_role("admin")
+    first = client.post("/api/v1/organisations", json={"name": name}, headers=headers)
+    assert first.status_code == 201, first.get_json()
+    again = client.post("/api/v1/organisations", json={"name": name}, headers=headers)
+    assert again.status_code == 422 and again.get_json()["error"]["code"] == "name_taken"
+    renamed = client.patch(
+        f"/api/v1/organisations/{world['delft']}", json={"name": name}, headers=headers
+    )
+    assert renamed.status_code == 422 and renamed.get_json()["error"]["code"] == "name_taken"
+    teams = f"/api/v1/organisations/{first.get_json()['id']}/teams"
+    assert client.post(teams, json={"name": name}, headers=headers).status_code == 201
+    team_again = client.post(teams, json={"name": name}, headers=headers)
+    assert team_again.status_code == 422
+    assert team_again.get_json()["error"]["code"] == "name_taken"
+
+
 def test_administrators_create_and_change_people(client, world, as_role, db_session):
     headers = as_role("admin")
     body = {
