@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from booking.accounts.services import create_api_token
 from booking.attendance import services as attendance
 from booking.attendance.services import Entry
 from booking.core.db import atomic, utcnow
@@ -115,7 +116,7 @@ def test_the_database_enforces_the_range_and_once(app, make):
 
 
 def test_the_duty_invites_each_place_once(app, make):
-    _s, places = _ended(make, people=2)
+    _ended(make, people=2)
     with app.test_request_context():
         assert duties.invitations() == {"evaluation_invitations": 2}
         assert duties.invitations() == {"evaluation_invitations": 0}
@@ -174,3 +175,40 @@ def test_results_page_queries_do_not_grow_with_rows(app, make, client, count_que
         assert client.get("/beheer/evaluaties").status_code == 200
         counts.append(len(count_queries))
     assert counts[0] == counts[1]
+
+
+def _bearer(person) -> dict:
+    _token, plain = create_api_token(person)
+    db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def test_api(app, make, client):
+    app.config["EVALUATION_MIN_ANSWERS"] = 2
+    session, [one, two] = _ended(make, people=2)
+    url = f"/api/v1/enrolments/{one.id}/evaluation"
+    body = {"content": 5, "trainer": 4, "organisation": 3, "comment": "Prima"}
+    assert client.post(url, json=body, headers=_bearer(two.user)).status_code == 404
+    bad = client.post(url, json={**body, "content": 7}, headers=_bearer(one.user))
+    assert bad.status_code == 422 and "content" in bad.get_json()["error"]["fields"]
+    assert client.post(url, json=body, headers=_bearer(one.user)).status_code == 201
+    again = client.post(url, json=body, headers=_bearer(one.user))
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_answered"
+    results = f"/api/v1/sessions/{session.id}/evaluation-results"
+    organiser = _bearer(make.user("organiser"))
+    assert client.get(results, headers=_bearer(one.user)).status_code == 403
+    hidden = client.get(results, headers=organiser).get_json()
+    assert hidden["count"] == 1 and hidden["shown"] is False and hidden["averages"] is None
+    assert (
+        client.post(
+            f"/api/v1/enrolments/{two.id}/evaluation", json=body, headers=_bearer(two.user)
+        ).status_code
+        == 201
+    )
+    shown = client.get(results, headers=organiser).get_json()
+    assert shown["averages"] == {"content": 5.0, "trainer": 4.0, "organisation": 3.0}
+    assert shown["comments"] == ["Prima", "Prima"]
+    assert (
+        client.get("/api/v1/sessions/2000000000/evaluation-results", headers=organiser).status_code
+        == 404
+    )
