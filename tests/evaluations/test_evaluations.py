@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from booking.accounts.models import User
 from booking.accounts.services import create_api_token
 from booking.attendance import services as attendance
 from booking.attendance.services import Entry
 from booking.core.db import atomic, utcnow
 from booking.core.errors import Conflict, NotFound, ValidationError
+from booking.demo import seed_demo
 from booking.enrolment import services as enrolment
 from booking.evaluations import duties, queries, services
 from booking.evaluations.models import Evaluation
@@ -212,3 +214,13 @@ def test_api(app, make, client):
         client.get("/api/v1/sessions/2000000000/evaluation-results", headers=organiser).status_code
         == 404
     )
+
+
+def test_the_demo_shows_results_on_one_session_and_leaves_the_demo_participant_to_answer(
+    app, db_session
+):
+    assert seed_demo() is True
+    shown = [r for r in queries.per_session() if r.shown]
+    assert len(shown) == 1 and shown[0].count >= app.config["EVALUATION_MIN_ANSWERS"]
+    demo = db_session.scalar(select(User).where(User.email == "medewerker@schiedam.example.nl"))
+    assert services.open_for(demo.id)
