@@ -140,6 +140,8 @@ def submit(user, enrolment_id: int, answer: Answer, now: datetime | None = None)
     comment = (answer.comment or "").strip() or None
     if comment is not None and len(comment) > COMMENT_MAX:
         errors["comment"] = _l("At most %(num)d characters.", num=COMMENT_MAX)
+    elif comment is not None and "\x00" in comment:  # PostgreSQL text holds no NUL
+        errors["comment"] = _l("Remove the invisible control characters.")
     collect(errors)
     evaluation = Evaluation(
         enrolment_id=enrolment.id,

@@ -90,6 +90,9 @@ def test_ratings_out_of_range_are_form_errors(app, make):
     with pytest.raises(ValidationError) as caught:
         _submit(place, Answer(content=0, trainer=6, organisation="x", comment="a" * 2001))
     assert set(caught.value.fields) == {"content", "trainer", "organisation", "comment"}
+    with pytest.raises(ValidationError) as caught:
+        _submit(place, Answer(content=1, trainer=1, organisation=1, comment="a\x00b"))
+    assert set(caught.value.fields) == {"comment"}
 
 
 def test_the_database_enforces_the_range_and_once(app, make):
