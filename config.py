@@ -66,6 +66,10 @@ class Config:
     # Holders of a certification (and their team leaders) are told this many days before it
     # expires, with the coming sessions that renew it.
     CERTIFICATION_NOTICE_DAYS = int(os.environ.get("CERTIFICATION_NOTICE_DAYS", "60"))
+    # Evaluations (issue 12): how long after a session its participants may answer, and
+    # how many answers a result needs before organisers see it (so no one is identified).
+    EVALUATION_DAYS = int(os.environ.get("EVALUATION_DAYS", "60"))
+    EVALUATION_MIN_ANSWERS = int(os.environ.get("EVALUATION_MIN_ANSWERS", "5"))
     # Months after a session ends before its enrolments and attendance are anonymised, for an
     # organisation without a setting of its own (booking.privacy.retention).
     RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))

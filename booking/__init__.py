@@ -98,6 +98,7 @@ def _register_features(app: Flask) -> None:
     from booking.enrolment.cli import register as register_enrolment_cli
     from booking.enrolment.manage_views import bp as enrolment_manage_bp
     from booking.enrolment.views import bp as enrolment_bp
+    from booking.evaluations.views import bp as evaluations_bp
     from booking.events.views import bp as events_bp
     from booking.extensions import csrf
     from booking.notifications.cli import register as register_notifications_cli
@@ -129,6 +130,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(certifications_bp)
     app.register_blueprint(certifications_manage_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(evaluations_bp)
     csrf.exempt(api_bp)  # bearer tokens, no cookies: nothing for a forged form to ride on
 
     enrolment_receivers.connect()  # scheduling's signals: booking/scheduling/signals.py
@@ -161,6 +163,8 @@ def _register_messages_and_duties(app: Flask) -> None:
     from booking.certifications import messages as certification_messages
     from booking.enrolment import duties as enrolment_duties
     from booking.enrolment import messages as enrolment_messages
+    from booking.evaluations import duties as evaluation_duties
+    from booking.evaluations import messages as evaluation_messages
     from booking.events import messages as event_messages
     from booking.privacy import retention
 
@@ -175,5 +179,7 @@ def _register_messages_and_duties(app: Flask) -> None:
     certification_messages.register(app)
     certification_duties.register(app)
     account_duties.register(app)
+    evaluation_messages.register(app)
+    evaluation_duties.register(app)  # the invitation to evaluate, once per place
     onboarding.register(app)  # the purge of spent links to choose a password
     retention.register(app)  # anonymises old enrolments and attendance (booking.privacy)

@@ -35,6 +35,7 @@ from booking.enrolment.models import (  # noqa: F401
     Enrolment,
     InCompanyRequest,
 )
+from booking.evaluations.models import Evaluation, EvaluationInvite  # noqa: F401
 from booking.events.models import EventChoice, EventRegistration  # noqa: F401
 from booking.notifications.models import OutboxMessage  # noqa: F401
 from booking.privacy.models import AnonymousPerson, RetentionPolicy  # noqa: F401

@@ -4,7 +4,7 @@ Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), 
 `schemas` (shared field types, envelopes), one module per resource with its shapes
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
 `reservations`, `rosters`, `attendance`, `checkin`, `events`, `advising`, `taxonomy` for
-the catalogue's lists, `speakers`, `certifications`, `organisations` and their teams,
+the catalogue's lists, `speakers`, `certifications`, `evaluations`, `organisations` and their teams,
 `people`, `invitations`, `privacy`, `identity_providers` for single sign-on),
 `openapi` (the document).
 """
@@ -22,6 +22,7 @@ from booking.api import (  # noqa: E402, F401
     courses,
     enrolments,
     errors,
+    evaluations,
     events,
     identity_providers,
     invitations,

@@ -17,6 +17,7 @@ from booking.demo.attendance import seed_history
 from booking.demo.catalogue import seed_catalogue
 from booking.demo.certifications import seed_certifications
 from booking.demo.enrolments import seed_enrolments
+from booking.demo.evaluations import seed_evaluations
 from booking.demo.events import seed_events
 from booking.demo.people import DEMO_LOGINS, DEMO_PASSWORD, seed_people
 from booking.demo.webinars import seed_webinars
@@ -34,9 +35,10 @@ def seed_demo() -> bool:
     seed_enrolments()
     seed_events()
     seed_webinars()
-    seed_history()
+    history = seed_history()
     seed_certifications()
     seed_advising()
+    seed_evaluations(history)
     return True
 
 

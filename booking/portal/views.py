@@ -15,6 +15,7 @@ from booking.core.db import utcnow
 from booking.enrolment import queries as enrolment_queries
 from booking.enrolment.forms import CourseRequestForm
 from booking.enrolment.views.pages import course_context, dashboard_context
+from booking.evaluations import services as evaluation_services
 from booking.events import queries as event_queries
 from booking.scheduling import queries as sessions
 from booking.scheduling.listing import search_courses
@@ -113,6 +114,7 @@ def dashboard():
         "no_shows": attendance_queries.no_shows([user.id]).get(user.id, 0),
         # Organisers reach every session from the menu; a named trainer from here.
         "training": [] if user.is_organiser else attendance_queries.sessions_to_take(user, now),
+        "to_evaluate": evaluation_services.open_for(user.id, now),
     }
     if user.role == Role.TEAM_LEADER and user.team_id:
         context["members"] = people.team_members(user.team_id)

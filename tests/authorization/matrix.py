@@ -69,6 +69,15 @@ MATRIX: dict[str, Expect] = {
     "GET /": expect(ok=EVERYONE),
     "GET /aanbod/<token>": UNKNOWN_LINK,
     "GET /account": expect(ok=SIGNED_IN),
+    "GET /api/v1/sessions/<int:session_id>/evaluation-results": expect(ok=STAFF),
+    "POST /api/v1/enrolments/<int:enrolment_id>/evaluation": expect(
+        ok={"participant_a"}, rest="404"
+    ),
+    # Evaluations (issue 12): only the person of the place; the results the centre's.
+    "GET /beheer/evaluaties": expect(ok=STAFF),
+    "GET /beheer/evaluaties/sessies/<int:session_id>": expect(ok=STAFF),
+    "GET /evaluaties/<int:enrolment_id>": expect(ok={"participant_a"}, rest="404"),
+    "POST /evaluaties/<int:enrolment_id>": expect(ok={"participant_a"}, rest="404"),
     "GET /account/tweestapsverificatie": expect(ok=SIGNED_IN),
     "GET /api/v1/advisor-bookings/<int:booking_id>": expect(
         ok=STAFF | {"participant_a", "advisor_a"}, rest="404"

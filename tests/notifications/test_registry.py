@@ -71,6 +71,7 @@ def test_the_enrolment_engine_registers_its_nineteen_kinds(app):
         "advising",
         "events",
         "certifications",
+        "evaluations",
     }
     kinds = {k.code: k for k in registry.kinds() if k.family == "enrolment"}
     assert set(kinds) == {k.value for k in MessageKind} and len(kinds) == 19
@@ -124,12 +125,13 @@ def test_a_registered_duty_runs_on_every_tick(app, monkeypatch, caplog):
         "expiry_notices": 0,
         "uploads_purged": 0,
         "account_links_purged": 0,
+        "evaluation_invitations": 0,
         "tidied": 3,
     }
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("duties ")]
     assert lines[0] == (
         "duties sessions=0 expired=0 released=0 promoted=0 reminders=0 expiry_notices=0 "
-        "uploads_purged=0 account_links_purged=0 tidied=3"
+        "uploads_purged=0 evaluation_invitations=0 account_links_purged=0 tidied=3"
     )
 
 

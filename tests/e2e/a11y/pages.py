@@ -86,6 +86,15 @@ class Demo:
             .where(Meeting.session_id == self.past_session_id)
             .order_by(Meeting.starts_at)
         )
+        # The demo participant's place in that edition, left to evaluate (demo/evaluations.py).
+        self.evaluation_enrolment_id = _first(
+            select(Enrolment.id)
+            .where(
+                Enrolment.session_id == self.past_session_id,
+                Enrolment.user_id == _user_id(PARTICIPANT),
+            )
+            .order_by(Enrolment.id)
+        )
         self.certification_id = _first(select(Certification.id).order_by(Certification.id))
         self.award_id = _first(select(Award.id).where(Award.state == "valid").order_by(Award.id))
         # The demo's booked conversation is with the organiser, who is an advisor too.
@@ -368,6 +377,12 @@ PAGES: list[Page] = [
     Page("overview", "portal.dashboard", SIGNED_IN),
     Page("account", "accounts.account", SIGNED_IN),
     Page("my-certificates", "certifications.mine", (PARTICIPANT, TEAM_LEADER)),
+    Page(
+        "evaluation-form",
+        "evaluations.answer",
+        (PARTICIPANT,),
+        lambda d: {"enrolment_id": d.evaluation_enrolment_id},
+    ),
     Page("career-conversations", "advising.index", (PARTICIPANT, ADVISOR)),
     Page("advisor-agenda", "advising.agenda", (ADVISOR, ORGANISER)),
     Page(
@@ -579,6 +594,13 @@ PAGES: list[Page] = [
     # Certifications: the awards, the definitions and their forms.
     Page("awards", "certifications.awards", STAFF),
     Page("certifications", "certifications_manage.index", (ORGANISER,)),
+    Page("evaluations", "evaluations.results", (ORGANISER,)),
+    Page(
+        "evaluation-session",
+        "evaluations.session_results",
+        (ORGANISER,),
+        lambda d: {"session_id": d.past_session_id},
+    ),
     Page("certification-new", "certifications_manage.new", (ORGANISER,)),
     Page(
         "certification-edit",
