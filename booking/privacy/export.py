@@ -24,6 +24,7 @@ from booking.certifications.models import AssessmentResult, Award, Certification
 from booking.core.db import utcnow
 from booking.core.models import AuditEntry
 from booking.enrolment.models import Enrolment
+from booking.evaluations.models import Evaluation
 from booking.events.models import EventChoice, EventRegistration
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
@@ -37,6 +38,7 @@ SECTIONS = (
     "attendance",
     "assessment_results",
     "certifications",
+    "evaluations",
     "messages",
     "api_tokens",
     "audit_about_me",
@@ -45,7 +47,7 @@ SECTIONS = (
 
 
 def export(person_id: int) -> dict[str, Any]:
-    """Eleven statements (the audit entries about and by the person in one)."""
+    """Twelve statements (the audit entries about and by the person in one)."""
     data: dict[str, Any] = {"exported_at": utcnow(), "person_id": person_id}
     data["profile"] = _profile(person_id)
     data["enrolments"] = _enrolments(person_id)
@@ -54,6 +56,7 @@ def export(person_id: int) -> dict[str, Any]:
     data["attendance"] = _attendance(person_id)
     data["assessment_results"] = _results(person_id)
     data["certifications"] = _awards(person_id)
+    data["evaluations"] = _evaluations(person_id)
     data["messages"] = _messages(person_id)
     data["api_tokens"] = _tokens(person_id)
     data["audit_about_me"], data["audit_by_me"] = _audit(person_id)
@@ -231,6 +234,31 @@ def _results(person_id: int) -> list[dict]:
             "recorded_at": result.recorded_at,
         }
         for result, name_nl, name_en in rows
+    ]
+
+
+def _evaluations(person_id: int) -> list[dict]:
+    """What the person said of the sessions they followed: organisers see it only pooled and
+    without names, but it is theirs."""
+    rows = db.session.execute(
+        select(Evaluation, Course.title)
+        .join(Enrolment, Enrolment.id == Evaluation.enrolment_id)
+        .join(Session, Session.id == Enrolment.session_id)
+        .join(Course, Course.id == Session.course_id)
+        .where(Enrolment.user_id == person_id)
+        .order_by(Evaluation.submitted_at)
+    ).all()
+    return [
+        {
+            "enrolment_id": answer.enrolment_id,
+            "course": title,
+            "content": answer.content,
+            "trainer": answer.trainer,
+            "organisation": answer.organisation,
+            "comment": answer.comment,
+            "submitted_at": answer.submitted_at,
+        }
+        for answer, title in rows
     ]
 
 

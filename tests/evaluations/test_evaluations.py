@@ -22,6 +22,7 @@ from booking.evaluations.models import Evaluation
 from booking.evaluations.services import Answer
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
+from booking.privacy import export as privacy_export
 
 GOOD = Answer(content=4, trainer=5, organisation="3", comment="Goed verzorgd")
 
@@ -227,3 +228,16 @@ def test_the_demo_shows_results_on_one_session_and_leaves_the_demo_participant_t
     assert len(shown) == 1 and shown[0].count >= app.config["EVALUATION_MIN_ANSWERS"]
     demo = db_session.scalar(select(User).where(User.email == "medewerker@schiedam.example.nl"))
     assert services.open_for(demo.id)
+
+
+def test_what_a_person_said_is_in_their_data_export(app, make, client):
+    """Organisers see evaluations pooled and nameless; the person who gave one gets it back."""
+    _session, (place,) = _ended(make)
+    _submit(place, Answer(content=2, trainer=5, organisation=4, comment="Te kort"))
+    data = privacy_export.export(place.user_id)
+    (given,) = data["evaluations"]
+    assert (given["content"], given["trainer"], given["organisation"]) == (2, 5, 4)
+    assert given["comment"] == "Te kort"
+    make.login(client, db.session.get(User, place.user_id))
+    page = client.get("/mijn/gegevens").get_data(as_text=True)
+    assert "Te kort" in page and 'id="evaluations"' in page

@@ -104,7 +104,7 @@ def test_a_fixed_number_of_statements_whatever_the_amount(world, make, db_sessio
     assert len(data["enrolments"]) == 12 and len(data["api_tokens"]) == 11
     assert len(count_queries) == few, count_queries.statements
     selects = [s for s in count_queries.statements if not s.startswith("BEGIN")]
-    assert len(selects) == 11
+    assert len(selects) == 12
 
 
 def test_the_page_and_its_download(world, client, make):
