@@ -5,7 +5,7 @@ Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), 
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
 `reservations`, `rosters`, `attendance`, `checkin`, `events`, `advising`, `taxonomy` for
 the catalogue's lists, `speakers`, `certifications`, `organisations` and their teams,
-`people`, `invitations`, `privacy`, `identity_providers` for single sign-on),
+`people`, `invitations`, `privacy`, `identity_providers` for single sign-on, `webhooks`),
 `openapi` (the document).
 """
 
@@ -36,6 +36,7 @@ from booking.api import (  # noqa: E402, F401
     taxonomy,
     team_bookings,
     venues,
+    webhooks,
 )
 
 errors.register(bp)
