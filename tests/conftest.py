@@ -88,6 +88,7 @@ def empty_database(app) -> None:
 def _clean_database(app):
     yield
     empty_database(app)
+    app.extensions.pop("webhook_subscriptions", None)  # the webhooks it named are gone
 
 
 @pytest.fixture

@@ -203,7 +203,7 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
         if result is None:
             break
         counts[result] += 1
-    return {f"webhooks_{name}": count for name, count in counts.items()}
+    return {f"webhooks_{name}": count for name, count in counts.items() if count}
 
 
 def register(app: Flask) -> None:

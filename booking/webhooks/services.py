@@ -13,13 +13,14 @@ import ipaddress
 import json
 import secrets
 import socket
+import time
 import uuid
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, literal, select, update
 
 from booking.accounts.models import User
 from booking.core.db import utcnow
@@ -137,6 +138,7 @@ def register(url: str, events: list[str], actor: User) -> tuple[Webhook, str]:
     )
     db.session.add(webhook)
     db.session.flush()
+    forget_subscriptions()
     return webhook, secret
 
 
@@ -156,6 +158,7 @@ def remove(webhook_id: int, actor: User, now: datetime | None = None) -> None:
     """Deactivate: nothing more is queued or sent; its delivery log stays in the database."""
     webhook = get(webhook_id, actor)
     webhook.active = False
+    forget_subscriptions()
     db.session.execute(
         update(WebhookDelivery)
         .where(
@@ -201,8 +204,23 @@ def body_of(event: str, delivery: str, occurred_at: datetime, data: dict) -> str
     return json.dumps(payload, separators=(",", ":"), sort_keys=True, default=str)
 
 
+def forget_subscriptions() -> None:
+    """This process reads the subscriptions again at the next change (after a registration
+    or a removal)."""
+    current_app.extensions.pop("webhook_subscriptions", None)
+
+
 def subscriptions(connection) -> dict[str, list[int]]:
-    """Event name -> the ids of the active webhooks subscribed to it (one statement)."""
+    """Event name -> the ids of the active webhooks subscribed to it. Read once per
+    `WEBHOOK_SUBSCRIPTIONS_SECONDS` per process (and again here after a registration or
+    removal), so a change of a place costs no statement when nobody listens; another
+    process sees a new webhook within that time. A stale id costs nothing wrong: `queue`
+    writes only for a webhook that is still active."""
+    cached = current_app.extensions.get("webhook_subscriptions")
+    now = time.monotonic()
+    ttl = float(current_app.config["WEBHOOK_SUBSCRIPTIONS_SECONDS"])
+    if cached is not None and now - cached[0] < ttl:
+        return cached[1]
     table = Webhook.__table__
     found: dict[str, list[int]] = {}
     rows = connection.execute(
@@ -211,6 +229,7 @@ def subscriptions(connection) -> dict[str, list[int]]:
     for webhook_id, events in rows:
         for event in events or ():
             found.setdefault(event, []).append(webhook_id)
+    current_app.extensions["webhook_subscriptions"] = (now, found)
     return found
 
 
@@ -244,6 +263,14 @@ def queue(
                 "updated_at": now,
             }
         )
-    if values:
-        connection.execute(insert(WebhookDelivery.__table__), values)
-    return len(values)
+    written = 0
+    table, hooks = WebhookDelivery.__table__, Webhook.__table__
+    for row in values:  # only for a webhook still active (the subscriptions may be stale)
+        columns = list(row)
+        source = select(*(literal(row[name]) for name in columns)).where(
+            hooks.c.id == row["webhook_id"], hooks.c.active.is_(True)
+        )
+        written += connection.execute(
+            insert(table).from_select([table.c[name] for name in columns], source)
+        ).rowcount
+    return written
