@@ -69,6 +69,8 @@ def app(database_url):
 
         upgrade()  # the migrations, not create_all: they are what production runs
         db.session.remove()
+    # No webhook yet (booking/webhooks/services.py subscriptions; TestingConfig keeps it).
+    app.extensions["webhook_subscriptions"] = (0.0, {})
     return app
 
 
@@ -88,7 +90,7 @@ def empty_database(app) -> None:
 def _clean_database(app):
     yield
     empty_database(app)
-    app.extensions.pop("webhook_subscriptions", None)  # the webhooks it named are gone
+    app.extensions["webhook_subscriptions"] = (0.0, {})  # emptied: no webhook listens
 
 
 @pytest.fixture
