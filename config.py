@@ -133,6 +133,16 @@ class Config:
     SSO_LOGIN_SECONDS = int(os.environ.get("SSO_LOGIN_SECONDS", "600"))
     # An issuer on this machine (http://127.0.0.1:...), for a test or development provider only.
     SSO_ALLOW_LOOPBACK_ISSUER = _bool("SSO_ALLOW_LOOPBACK_ISSUER", False)
+    # Webhooks (booking/webhooks/): a target on a loopback or private address is refused unless
+    # this is on (tests, a receiver on this machine); how long to wait for an answer, the waits
+    # between tries, and how many tries before a delivery is failed.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = _bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+    WEBHOOK_RETRY_MINUTES = os.environ.get("WEBHOOK_RETRY_MINUTES", "1,2,5,10,30,60,120,240")
+    WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "12"))
+    # How long a process keeps the list of subscriptions (a new webhook reaches the other
+    # processes within this time; the registering one at once).
+    WEBHOOK_SUBSCRIPTIONS_SECONDS = float(os.environ.get("WEBHOOK_SUBSCRIPTIONS_SECONDS", "10"))
     # Two-step verification (booking/accounts/second_factor.py): people with these roles must
     # sign in with a code from an authenticator app, unless they signed in by single sign-on.
     # Comma-separated; empty turns the requirement off (anyone may still turn it on).
@@ -197,6 +207,9 @@ class TestingConfig(Config):
     # Tests that deliver mail choose their own folder; nothing lands in instance/mail.
     MAIL_FOLDER = os.environ.get("TEST_MAIL_FOLDER", str(INSTANCE / "test-mail"))
     SSO_ALLOW_LOOPBACK_ISSUER = True  # the tests' OpenID provider runs on 127.0.0.1
+    # One process: registrations and removals refresh the subscriptions at once, and a stale
+    # one (the tables emptied between tests) writes nothing; no timing in the query budgets.
+    WEBHOOK_SUBSCRIPTIONS_SECONDS = 1e9
 
 
 class ProductionConfig(Config):

@@ -108,6 +108,7 @@ def _register_features(app: Flask) -> None:
     from booking.privacy.cli import register as register_privacy_cli
     from booking.privacy.views import bp as privacy_bp
     from booking.scheduling.views import bp as scheduling_bp
+    from booking.webhooks import receivers as webhook_receivers
 
     app.register_blueprint(portal_bp)
     app.register_blueprint(portal_people_bp)
@@ -138,6 +139,7 @@ def _register_features(app: Flask) -> None:
     certification_receivers.connect()  # attendance's: booking/attendance/signals.py
     second_factor_views.connect(app)  # Flask-Login's user_logged_in: the session's clocks
     advising_receivers.connect()  # accounts': booking/accounts/signals.py
+    webhook_receivers.connect()  # the ORM's after_flush: places, attendance, awards changed
 
     register_accounts_cli(app)
     register_advising_cli(app)
@@ -167,6 +169,7 @@ def _register_messages_and_duties(app: Flask) -> None:
     from booking.evaluations import messages as evaluation_messages
     from booking.events import messages as event_messages
     from booking.privacy import retention
+    from booking.webhooks import delivery as webhook_delivery
 
     account_messages.register(app)
     enrolment_messages.register(app)
@@ -183,3 +186,4 @@ def _register_messages_and_duties(app: Flask) -> None:
     evaluation_duties.register(app)  # the invitation to evaluate, once per place
     onboarding.register(app)  # the purge of spent links to choose a password
     retention.register(app)  # anonymises old enrolments and attendance (booking.privacy)
+    webhook_delivery.register(app)  # sends the webhooks' deliveries with retries

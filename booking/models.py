@@ -48,3 +48,4 @@ from booking.scheduling.models import (  # noqa: F401
     SessionSeats,
     Venue,
 )
+from booking.webhooks.models import Webhook, WebhookDelivery  # noqa: F401

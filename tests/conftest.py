@@ -69,6 +69,8 @@ def app(database_url):
 
         upgrade()  # the migrations, not create_all: they are what production runs
         db.session.remove()
+    # No webhook yet (booking/webhooks/services.py subscriptions; TestingConfig keeps it).
+    app.extensions["webhook_subscriptions"] = (0.0, {})
     return app
 
 
@@ -82,6 +84,7 @@ def empty_database(app) -> None:
             else:
                 for table in tables:
                     connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our tables
+    app.extensions["webhook_subscriptions"] = (0.0, {})  # emptied: no webhook listens
 
 
 @pytest.fixture(autouse=True)

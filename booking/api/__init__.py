@@ -4,8 +4,8 @@ Modules: `registry` (route + auth + parsing decorator), `auth` (bearer tokens), 
 `schemas` (shared field types, envelopes), one module per resource with its shapes
 (`courses`, `sessions`, `venues`, `enrolments`, `approvals`, `team_bookings`,
 `reservations`, `rosters`, `attendance`, `checkin`, `events`, `advising`, `taxonomy` for
-the catalogue's lists, `speakers`, `certifications`, `evaluations`, `organisations` and their teams,
-`people`, `invitations`, `privacy`, `identity_providers` for single sign-on),
+the catalogue's lists, `speakers`, `certifications`, `evaluations`, `organisations` and their
+teams, `people`, `invitations`, `privacy`, `identity_providers` for single sign-on, `webhooks`),
 `openapi` (the document).
 """
 
@@ -37,6 +37,7 @@ from booking.api import (  # noqa: E402, F401
     taxonomy,
     team_bookings,
     venues,
+    webhooks,
 )
 
 errors.register(bp)

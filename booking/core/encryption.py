@@ -1,8 +1,8 @@
 """Secrets the app must read back in plain text (a person's TOTP secret, an identity provider's
-client secret) are stored encrypted: Fernet (AES-128-CBC with HMAC-SHA256) under a key derived
-from SECRET_KEY by HKDF, one key per purpose. A copy of the database or a log line so never
-holds a usable secret; a changed SECRET_KEY makes the stored ones unreadable (`decrypt` None),
-and they must be entered again."""
+client secret, a webhook's signing secret) are stored encrypted: Fernet (AES-128-CBC with
+HMAC-SHA256) under a key derived from SECRET_KEY by HKDF, one key per purpose. A copy of the
+database or a log line so never holds a usable secret; a changed SECRET_KEY makes the stored
+ones unreadable (`decrypt` None), and they must be entered again."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from flask import current_app
 # longer be readable.
 TOTP_SECRET = b"booking totp secret"
 SSO_CLIENT_SECRET = b"booking sso client secret"
+WEBHOOK_SECRET = b"booking webhook secret"
 
 
 def _fernet(purpose: bytes) -> Fernet:

@@ -2,7 +2,7 @@
 per place (issue 12)
 
 Revision ID: 0022_evaluations
-Revises: 0020_sso_secret_encrypted
+Revises: 0021_webhooks
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0022_evaluations'
-down_revision = '0020_sso_secret_encrypted'
+down_revision = '0021_webhooks'
 branch_labels = None
 depends_on = None
 

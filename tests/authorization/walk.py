@@ -49,6 +49,7 @@ PARAMETERS = {
     "upload_id": "upload",
     "user_id": "trainer",
     "venue_id": "venue",
+    "webhook_id": "webhook",
 }
 RULE_PARAMETERS = {
     "/api/v1/categories/<int:item_id>": {"item_id": "category"},

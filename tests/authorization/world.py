@@ -30,6 +30,7 @@ from booking.events import services as events
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
 from booking.scheduling.models import Visibility
+from booking.webhooks import services as webhooks
 from tests import factories as make
 
 # The people of the matrix: anonymous, then a person of every role in both organisations.
@@ -200,9 +201,12 @@ def build() -> World:
     )
     upload = PeopleImport(uploaded_by_id=admin.id, filename="mensen.csv", content=b"email,name\n")
     db.session.add(upload)
+    hook, _secret = webhooks.register(
+        "https://93.184.215.14/hooks", ["certification.revoked"], people["organiser_a"]
+    )
     db.session.flush()
     message = db.session.query(OutboxMessage).order_by(OutboxMessage.id).first()
-    ids.update(request=request.id, upload=upload.id, message=message.id)
+    ids.update(request=request.id, upload=upload.id, message=message.id, webhook=hook.id)
     db.session.commit()
     world.logins = {name: person.get_id() for name, person in people.items()}
     world.people = {}

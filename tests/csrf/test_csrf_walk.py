@@ -44,6 +44,8 @@ from booking.events.models import EventRegistration
 from booking.extensions import csrf, db
 from booking.notifications.models import OutboxMessage
 from booking.scheduling.models import Event, Meeting, SeatReservation, Session, Venue
+from booking.webhooks import services as webhooks
+from booking.webhooks.models import Webhook
 from tests.accounts.onboarding_support import outbox, secret_of
 from tests.conftest import make_app
 
@@ -106,6 +108,7 @@ def build_world(make) -> dict:
     leader = _first(User, User.role == Role.TEAM_LEADER, User.team_id.is_not(None))
     atomic(team.request_in_company, actor=leader, topic="Timemanagement", group_size=8)
     db.session.add(PeopleImport(uploaded_by_id=admin.id, filename="mensen.csv", content=b"x"))
+    atomic(webhooks.register, "https://93.184.215.14/in", ["certification.revoked"], admin)
     newcomer = make.user(password=None)
     email = newcomer.email
     atomic(onboarding.send_invitation, newcomer, sender=admin)
@@ -136,6 +139,7 @@ SIMPLE = {
     "upload_id": PeopleImport,
     "venue_id": Venue,
     "session_id": Session,
+    "webhook_id": Webhook,
 }
 
 

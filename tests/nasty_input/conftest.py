@@ -33,6 +33,7 @@ from booking.events.models import EventRegistration
 from booking.extensions import db
 from booking.notifications.models import OutboxMessage
 from booking.scheduling.models import Event, Meeting, SeatReservation, Session, Venue
+from booking.webhooks import services as webhooks
 
 ADMIN = "beheer@talentmvs.example.nl"
 ORGANISER = "organisator@talentmvs.example.nl"
@@ -112,6 +113,7 @@ def _build() -> World:
         actor=leader, topic="Samenwerken", group_size=8, preferred_dates="maart"
     )
     upload = people.keep_upload("mensen.csv", b"email,name\n", False, actor=admin)
+    hook, _secret = webhooks.register("https://93.184.215.14/in", ["certification.revoked"], admin)
     db.session.flush()
     slot = _first(select(AdvisorSlot).where(AdvisorSlot.starts_at > now).order_by(AdvisorSlot.id))
     ids = {
@@ -133,6 +135,7 @@ def _build() -> World:
         "team_id": _first(select(Team.id).where(Team.organisation_id == organisation.id)),
         "venue_id": _first(select(Venue.id).where(Venue.kind == "physical")),
         "certification_id": _first(select(Certification.id)),
+        "webhook_id": hook.id,
         "message_id": _first(select(OutboxMessage.id)),
         "request_id": _first(select(InCompanyRequest.id)),
         "upload_id": upload.id,
