@@ -91,6 +91,11 @@ class Enrolment(TimestampMixin, db.Model):
         ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    # The person's organisation when the place was asked for (issue 12): reports and
+    # chargeback count a place for the organisation that sent the person, even after they move.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
     mode: Mapped[str] = mapped_column(String(10), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     waiting_for: Mapped[str | None] = mapped_column(String(10))
@@ -123,6 +128,7 @@ class Enrolment(TimestampMixin, db.Model):
 
     session = relationship("Session")
     user = relationship("User", foreign_keys=[user_id])
+    organisation = relationship("Organisation")
     booked_by = relationship("User", foreign_keys=[booked_by_id])
     reservation = relationship("SeatReservation")
 

@@ -141,6 +141,7 @@ def enrol(
     enrolment = Enrolment(
         session=session,
         user=person,
+        organisation_id=person.organisation_id,
         mode=mode,
         booked_by_id=actor.id,
         needs_approval=session.needs_approval and actor.id == person.id and not actor.is_organiser,

@@ -144,7 +144,12 @@ def book_team(
 
 def _book_one(session, person: User, mode: str, actor: User, now: datetime) -> BookingLine:
     enrolment = Enrolment(
-        session=session, user=person, mode=mode, booked_by_id=actor.id, needs_approval=False
+        session=session,
+        user=person,
+        organisation_id=person.organisation_id,
+        mode=mode,
+        booked_by_id=actor.id,
+        needs_approval=False,
     )
     db.session.add(enrolment)
     reservation = places.active_reservation(session, person.organisation_id, mode, now)

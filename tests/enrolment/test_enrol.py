@@ -294,3 +294,15 @@ def test_rescheduling_tells_everyone_and_moves_their_slots(make, db_session):
 def test_now_defaults_to_the_clock(make, db_session):
     session = make.session(start=utcnow() + timedelta(hours=2))
     assert enrol(session, make.user()).enrolment.confirmed_at <= utcnow()
+
+
+def test_a_place_keeps_the_organisation_that_sent_the_person(make, db_session):
+    """Reports and chargeback count a place for the organisation of the day it was asked for."""
+    session = make.session(capacity={"in_person": 2})
+    person = make.user()
+    sent_by = person.organisation_id
+    outcome = enrol(session, person)
+    person.organisation_id = make.organisation().id
+    db_session.commit()
+    db_session.refresh(outcome.enrolment)
+    assert outcome.enrolment.organisation_id == sent_by != person.organisation_id
